@@ -1,0 +1,5 @@
+import sys
+
+from counselbench.cli import main
+
+sys.exit(main())

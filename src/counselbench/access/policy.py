@@ -1,0 +1,229 @@
+"""THE access policy: who may do what to which object, and which objects each actor may see.
+
+Two questions, answered here and nowhere else:
+- `can(actor, action, obj)` — may this actor do this to that object (or, given a model class,
+  to that kind of object)?
+- `visible(actor, Model)` — the queryset of objects of this kind the actor may see.
+
+Selectors start from `visible`; objects named in a URL are fetched with `fetch`, which answers 404
+across tenants and 403 for an object the actor may see but not change. Deny by default: a model
+without a rule here is visible to nobody. Later capabilities add their rules to the tables below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.db import models
+
+from counselbench.access.models import AccessLogEntry
+from counselbench.accounts.models import ApiToken, User
+from counselbench.core.errors import NotFound, PermissionDenied
+from counselbench.organizations.models import (
+    ADMIN_ROLES,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    # Organization-level powers.
+    MANAGE = "manage"  # settings, members, invitations, activity log
+    INVITE = "invite"
+    ACT_IN = "act_in"  # make this organization the current one
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, resolved once per request: the user, the organization they act in and their
+    role there. `engagements` is filled by the engagements capability (a contractor's firm access)."""
+
+    user: User | None
+    organization: Organization | None = None
+    role: Role | None = None
+    token: ApiToken | None = None
+    engagements: tuple[Any, ...] = field(default_factory=tuple)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.organization is not None and self.role in ADMIN_ROLES
+
+    @property
+    def is_professional(self) -> bool:
+        return self.user is not None and hasattr(self.user, "professional_profile")
+
+
+ANONYMOUS = Actor(user=None)
+
+
+def actor_for(user: User | None, organization: Organization | None = None,
+              *, token: ApiToken | None = None) -> Actor:
+    """The actor for a user acting in an organization; no membership there means no organization."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    role = None
+    if organization is not None:
+        role = (
+            Membership.objects.filter(user=user, organization=organization)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role is None:
+            organization = None
+    return Actor(user=user, organization=organization, role=Role(role) if role else None,
+                 token=token)
+
+
+# --- Visibility: which rows of each model an actor may see -------------------------------------
+
+def _organizations(actor: Actor) -> models.QuerySet:
+    return Organization.objects.filter(memberships__user=actor.user)
+
+
+def _memberships(actor: Actor) -> models.QuerySet:
+    if actor.organization is None:
+        return Membership.objects.none()
+    return Membership.objects.filter(organization=actor.organization)
+
+
+def _invitations(actor: Actor) -> models.QuerySet:
+    if not actor.is_org_admin:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organization=actor.organization)
+
+
+def _tokens(actor: Actor) -> models.QuerySet:
+    return ApiToken.objects.filter(user=actor.user)
+
+
+def _users(actor: Actor) -> models.QuerySet:
+    if actor.organization is None:
+        return User.objects.filter(pk=actor.user.pk)
+    return User.objects.filter(
+        models.Q(pk=actor.user.pk) | models.Q(memberships__organization=actor.organization)
+    ).distinct()
+
+
+def _access_log(actor: Actor) -> models.QuerySet:
+    if not actor.is_org_admin:
+        return AccessLogEntry.objects.none()
+    return AccessLogEntry.objects.filter(organization_id=actor.organization.pk)
+
+
+VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
+    Organization: _organizations,
+    Membership: _memberships,
+    Invitation: _invitations,
+    ApiToken: _tokens,
+    User: _users,
+    AccessLogEntry: _access_log,
+}
+
+
+def visible(actor: Actor, model: type[M]) -> models.QuerySet[M]:
+    if not actor.is_authenticated:
+        return model._default_manager.none()
+    try:
+        rule = VISIBILITY[model]
+    except KeyError:
+        raise LookupError(f"No visibility rule for {model.__name__}: add one to access.policy") from None
+    return rule(actor)
+
+
+# --- Permissions: may this actor do this to that object ---------------------------------------
+
+def _admin_of(actor: Actor, organization_id: int | None) -> bool:
+    return actor.is_org_admin and actor.organization.pk == organization_id
+
+
+def _organization_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is Organization:  # creating a new organization: anyone signed in
+        return action == Action.CREATE
+    if action in (Action.VIEW, Action.ACT_IN):
+        return Membership.objects.filter(user=actor.user, organization=obj).exists()
+    if action in (Action.MANAGE, Action.INVITE, Action.CHANGE):
+        return _admin_of(actor, obj.pk)
+    return False
+
+
+def _membership_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if action == Action.VIEW:
+        return actor.organization is not None and obj.organization_id == actor.organization.pk
+    if action in (Action.CHANGE, Action.DELETE):
+        return _admin_of(actor, obj.organization_id)
+    return False
+
+
+def _invitation_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if action in (Action.VIEW, Action.DELETE):
+        return _admin_of(actor, obj.organization_id)
+    return False
+
+
+def _token_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is ApiToken:
+        # A token acts in an organization, so only members of one may create it.
+        return action == Action.CREATE and actor.user.memberships.exists()
+    return action in (Action.VIEW, Action.DELETE) and obj.user_id == actor.user.pk
+
+
+def _user_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if action == Action.VIEW:
+        return _users(actor).filter(pk=obj.pk).exists()
+    return action == Action.CHANGE and obj.pk == actor.user.pk
+
+
+def _access_log_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is AccessLogEntry:
+        return action == Action.VIEW and actor.is_org_admin
+    return action == Action.VIEW and _admin_of(actor, obj.organization_id)
+
+
+RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
+    Organization: _organization_rule,
+    Membership: _membership_rule,
+    Invitation: _invitation_rule,
+    ApiToken: _token_rule,
+    User: _user_rule,
+    AccessLogEntry: _access_log_rule,
+}
+
+
+def can(actor: Actor, action: Action, obj: Any) -> bool:
+    """May `actor` do `action` to `obj` (an instance, or a model class for kind-level actions)."""
+    if not actor.is_authenticated:
+        return False
+    model = obj if isinstance(obj, type) else type(obj)
+    rule = RULES.get(model)
+    return bool(rule and rule(actor, action, obj))
+
+
+def require(actor: Actor, action: Action, obj: Any, message: str = "") -> None:
+    if not can(actor, action, obj):
+        raise PermissionDenied(message or "You do not have permission to do that.")
+
+
+def fetch(actor: Actor, model: type[M], action: Action = Action.VIEW, **lookup: Any) -> M:
+    """The one way to load an object named by user input: 404 if the actor may not see it (so
+    other tenants' ids reveal nothing), 403 if they may see it but not do `action` to it."""
+    obj = visible(actor, model).filter(**lookup).first()
+    if obj is None:
+        raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.")
+    if action != Action.VIEW:
+        require(actor, action, obj)
+    return obj

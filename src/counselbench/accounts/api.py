@@ -1,0 +1,55 @@
+"""API: who am I, and my API tokens."""
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+
+from counselbench.accounts import selectors, services
+from counselbench.accounts.schemas import MeOut, TokenCreatedOut, TokenCreateIn, TokenOut
+from counselbench.core.errors import Invalid
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeOut, summary="The caller and the organization it acts in")
+def me(request: HttpRequest):
+    actor = request.actor
+    user = actor.user
+    organization = None
+    if actor.organization is not None:
+        org = actor.organization
+        organization = {"id": org.pk, "slug": org.slug, "name": org.name, "kind": org.kind,
+                        "role": actor.role, "require_mfa": org.require_mfa}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "two_factor_enabled": selectors.has_two_factor(user),
+        "is_professional": actor.is_professional,
+        "organization": organization,
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@paginate
+def list_tokens(request: HttpRequest):
+    return selectors.tokens_for(request.actor)
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
+def create_token(request: HttpRequest, payload: TokenCreateIn):
+    actor = request.actor
+    slug = payload.organization or (actor.organization.slug if actor.organization else None)
+    if not slug:
+        raise Invalid.field("organization", "Name the organization the token acts in.")
+    token, secret = services.create_token(
+        actor, name=payload.name, organization_slug=slug,
+        expires_in_days=payload.expires_in_days, request=request,
+    )
+    return 201, {"token": token, "secret": secret}
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
+def revoke_token(request: HttpRequest, token_id: int):
+    services.revoke_token(request.actor, token_id=token_id, request=request)
+    return 204, None

@@ -1,0 +1,7 @@
+from enum import StrEnum
+
+
+class AccountsErrorCode(StrEnum):
+    TOKEN_INVALID = "token_invalid"
+    TOKEN_NOT_MEMBER = "token_not_member"
+    TOKEN_EXPIRY_INVALID = "token_expiry_invalid"

@@ -1,0 +1,240 @@
+"""`counselbench` — the command line: serve, migrate, demo, token, verify-log, worker, check, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counselbench.settings")
+    import django
+
+    django.setup()
+
+
+def _print_demo(password: str, accounts: list[tuple[str, str, str]]) -> None:
+    print("\nDemo data is ready. Sign in with any of these (password: %s):" % password)
+    width = max(len(email) for _, email, _ in accounts)
+    for label, email, where in accounts:
+        print(f"  {email.ljust(width)}  {label} — {where}")
+    print()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from counselbench.demo import DEFAULT_PASSWORD, build_demo
+
+    password = args.password or DEFAULT_PASSWORD
+    _print_demo(password, build_demo(password=password))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from counselbench.accounts.models import User
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not args.no_demo and not User.objects.exists():
+        from counselbench.demo import DEFAULT_PASSWORD, build_demo
+
+        _print_demo(DEFAULT_PASSWORD, build_demo(password=DEFAULT_PASSWORD))
+
+    children: list[subprocess.Popen] = []
+    if args.worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "counselbench.cli", "worker"]))
+    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "3"))
+    gunicorn = subprocess.Popen([
+        sys.executable, "-m", "gunicorn", "counselbench.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", str(workers),
+        "--access-logfile", "-" if args.access_log else "/dev/null",
+        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ])
+    children.append(gunicorn)
+    print(f"Counselbench is starting at http://{args.host}:{args.port}  (Ctrl+C stops it)",
+          flush=True)
+
+    def stop(*_):
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = gunicorn.wait()
+    except KeyboardInterrupt:
+        stop()
+        code = 0
+    stop()
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not args.no_scheduler:
+        threading.Thread(target=_scheduler_loop, name="scheduler", daemon=True).start()
+    if settings.TASK_BACKEND == "redis":
+        call_command("rqworker", "default", job_class="django_tasks_rq.Job")
+    elif settings.TASK_BACKEND == "database":
+        call_command("db_worker", queue_name="*", reload=False, interval=1)
+    else:
+        print("TASK_BACKEND=immediate runs tasks in the web process; no worker is needed.")
+    return 0
+
+
+def _scheduler_loop(tick_seconds: int = 30) -> None:
+    from django.db import close_old_connections
+
+    from counselbench.core.scheduling import enqueue_due_jobs
+
+    while True:
+        try:
+            enqueue_due_jobs()
+        except Exception:  # keep ticking: one failed tick must not stop periodic work forever
+            import logging
+
+            logging.getLogger("counselbench.scheduler").exception("scheduler tick failed")
+        finally:
+            close_old_connections()
+        time.sleep(tick_seconds)
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from counselbench.access.policy import actor_for
+    from counselbench.accounts.models import User
+    from counselbench.accounts.services import create_token
+    from counselbench.core.errors import DomainError
+    from counselbench.organizations.models import Organization
+
+    user = User.objects.filter(email__iexact=args.user).first()
+    if user is None:
+        print(f"error: no user {args.user}", file=sys.stderr)
+        return 2
+    organization = Organization.objects.filter(slug=args.org).first()
+    actor = actor_for(user, organization)
+    try:
+        _, secret = create_token(actor, name=args.name, organization_slug=args.org,
+                                 expires_in_days=args.days)
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    print(secret)
+    return 0
+
+
+def cmd_verify_log(args: argparse.Namespace) -> int:
+    from counselbench.access.log import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        print(f"OK: {report.checked} entries, chain intact. Head hash: {report.head_hash}")
+        return 0
+    print(f"TAMPERED: {report.reason} (first bad entry #{report.first_bad_seq}; "
+          f"{report.checked} entries before it verified)")
+    return 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    deploy = args.deploy or not settings.DEBUG
+    try:
+        call_command("check", deploy=deploy, fail_level="WARNING" if deploy else "ERROR")
+        call_command("migrate", check=True, verbosity=0)
+    except SystemCheckError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except SystemExit as exit_:
+        print("Unapplied migrations: run `counselbench migrate`.", file=sys.stderr)
+        return int(exit_.code or 1)
+    print("OK: configuration checks passed and the database is up to date.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["counselbench manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="counselbench", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="migrate, load demo data if empty, start the app server")
+    p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    p.add_argument("--workers", type=int, default=0, help="gunicorn workers (WEB_CONCURRENCY)")
+    p.add_argument("--worker", action="store_true",
+                   help="also run a background-task worker beside the web server")
+    p.add_argument("--no-demo", action="store_true", help="never load demo data")
+    p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.add_argument("-v", "--verbosity", type=int, default=1)
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="load (or refresh) the demo firm; idempotent")
+    p.add_argument("--password", help="password for every demo account")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("token", help="API tokens")
+    tsub = p.add_subparsers(dest="token_command", required=True)
+    t = tsub.add_parser("create", help="print a new API token")
+    t.add_argument("--user", required=True, help="email of the user the token acts as")
+    t.add_argument("--org", required=True, help="slug of the organization it acts in")
+    t.add_argument("--name", default="CLI token")
+    t.add_argument("--days", type=int, default=None, help="expire after this many days")
+    t.set_defaults(func=cmd_token_create)
+
+    p = sub.add_parser("verify-log", help="walk the access-log hash chain; exit 1 if tampered")
+    p.set_defaults(func=cmd_verify_log)
+
+    p = sub.add_parser("worker", help="run background tasks and the periodic-job scheduler")
+    p.add_argument("--no-scheduler", action="store_true")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("check", help="configuration checks (--deploy unless DEBUG) and migrations")
+    p.add_argument("--deploy", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("manage", help="any Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_django()
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

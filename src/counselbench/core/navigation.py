@@ -1,0 +1,24 @@
+"""The navigation each actor sees. Later capabilities add their entries here, by role."""
+
+from dataclasses import dataclass
+
+from counselbench.access.policy import Action, Actor, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+
+
+def navigation_for(actor: Actor) -> list[NavItem]:
+    if not actor.is_authenticated:
+        return []
+    items = [NavItem("Home", "home")]
+    if actor.organization is not None:
+        items.append(NavItem("Members", "organizations:members"))
+        if can(actor, Action.MANAGE, actor.organization):
+            items.append(NavItem("Settings", "organizations:settings"))
+            items.append(NavItem("Activity", "organizations:activity"))
+    items.append(NavItem("Account", "accounts:profile"))
+    return items

@@ -1,0 +1,25 @@
+"""Housekeeping jobs that keep a long-running deployment tidy."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_tasks import task
+
+from counselbench.core.scheduling import periodic
+
+
+@periodic(every=timedelta(days=1))
+@task()
+def clear_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@periodic(every=timedelta(days=1))
+@task()
+def prune_periodic_runs() -> int:
+    from counselbench.core.models import PeriodicRun
+
+    deleted, _ = PeriodicRun.objects.filter(slot__lt=timezone.now() - timedelta(days=30)).delete()
+    return deleted

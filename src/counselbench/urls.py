@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from counselbench.api import api
+from counselbench.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("counselbench.accounts.urls")),
+    path("", include("counselbench.organizations.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "counselbench.core.views.not_found"
