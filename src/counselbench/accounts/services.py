@@ -51,6 +51,8 @@ def create_token(
             code=AccountsErrorCode.TOKEN_EXPIRY_INVALID,
         )
     organization = visible(actor, Organization).filter(slug=organization_slug).first()
+    if not organization_slug:
+        raise Invalid.field("organization", "Name the organization the token acts in.")
     if organization is None:
         raise Invalid.field("organization", "You are not a member of that organization.",
                             code=AccountsErrorCode.TOKEN_NOT_MEMBER)

@@ -63,13 +63,13 @@ def list_members(request: HttpRequest):
     return selectors.members(request.actor)
 
 
-@router.patch("/memberships/{membership_id}", response=MemberOut, summary="Change a member's role")
+@router.patch("/memberships/{int:membership_id}", response=MemberOut, summary="Change a member's role")
 def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
     return services.change_role(request.actor, membership_id=membership_id, role=payload.role,
                                 request=request)
 
 
-@router.delete("/memberships/{membership_id}", response={204: None}, summary="Remove a member")
+@router.delete("/memberships/{int:membership_id}", response={204: None}, summary="Remove a member")
 def remove_member(request: HttpRequest, membership_id: int):
     services.remove_member(request.actor, membership_id=membership_id, request=request)
     return 204, None
@@ -90,7 +90,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn):
     return 201, invitation
 
 
-@router.delete("/invitations/{invitation_id}", response={204: None},
+@router.delete("/invitations/{int:invitation_id}", response={204: None},
                summary="Revoke an open invitation")
 def revoke_invitation(request: HttpRequest, invitation_id: int):
     services.revoke_invitation(request.actor, invitation_id=invitation_id, request=request)

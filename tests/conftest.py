@@ -1,0 +1,79 @@
+"""The shared cast every endpoint is tested with (healthchecks' alice/bob/charlie, for a law firm):
+owner, attorney, staff of "our" firm; provider admin and vetting staff of a provider; a contract
+professional with no membership; and an outsider who owns another firm."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from counselbench.access.policy import Actor, actor_for
+from counselbench.accounts.models import User
+from counselbench.organizations.models import Organization, Role
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    ProfessionalFactory,
+    ProviderFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Cast:
+    firm: Organization
+    other_firm: Organization
+    provider: Organization
+    owner: User
+    attorney: User
+    staff: User
+    provider_admin: User
+    vetting_staff: User
+    contractor: User
+    outsider: User
+
+    def actor(self, name: str) -> Actor:
+        user = getattr(self, name)
+        membership = user.memberships.select_related("organization").first()
+        return actor_for(user, membership.organization if membership else None)
+
+    def client(self, name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(getattr(self, name))
+        return client
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    firm = OrganizationFactory(name="Whitfield & Moreno LLP", slug="our-firm")
+    other = OrganizationFactory(name="Other Firm PC", slug="other-firm")
+    provider = ProviderFactory(name="Keystone Legal Talent", slug="keystone")
+
+    def member(org, role, email):
+        return MembershipFactory(organization=org, role=role,
+                                 user=UserFactory(email=email)).user
+
+    contractor = ProfessionalFactory(user=UserFactory(email="contractor@pros.example"),
+                                     provider=provider).user
+    return Cast(
+        firm=firm,
+        other_firm=other,
+        provider=provider,
+        owner=member(firm, Role.OWNER, "owner@our.example"),
+        attorney=member(firm, Role.ATTORNEY, "attorney@our.example"),
+        staff=member(firm, Role.STAFF, "staff@our.example"),
+        provider_admin=member(provider, Role.PROVIDER_ADMIN, "admin@keystone.example"),
+        vetting_staff=member(provider, Role.VETTING_STAFF, "vetting@keystone.example"),
+        contractor=contractor,
+        outsider=member(other, Role.OWNER, "owner@other.example"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttles and rate limits live in the cache; no test may inherit another's counters.
+    cache.clear()
+    yield
+    cache.clear()
