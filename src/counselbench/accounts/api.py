@@ -1,7 +1,7 @@
 """API: who am I, and my API tokens."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from counselbench.accounts import selectors, services
@@ -43,10 +43,10 @@ def create_token(request: HttpRequest, payload: TokenCreateIn):
         actor, name=payload.name, organization_slug=slug,
         expires_in_days=payload.expires_in_days, request=request,
     )
-    return 201, {"token": token, "secret": secret}
+    return Status(201, {"token": token, "secret": secret})
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke an API token")
 def revoke_token(request: HttpRequest, token_id: int):
     services.revoke_token(request.actor, token_id=token_id, request=request)
-    return 204, None
+    return Status(204, None)

@@ -1,7 +1,7 @@
 """API: my organizations, the current organization's settings, members and invitations."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from counselbench.core.errors import NotFound
@@ -39,7 +39,7 @@ def list_my_organizations(request: HttpRequest):
 def create_organization(request: HttpRequest, payload: OrganizationCreateIn):
     org = services.create_organization(request.actor, name=payload.name, kind=payload.kind,
                                        time_zone=payload.time_zone, request=request)
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/organizations/current", response=OrganizationOut,
@@ -72,7 +72,7 @@ def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
 @router.delete("/memberships/{int:membership_id}", response={204: None}, summary="Remove a member")
 def remove_member(request: HttpRequest, membership_id: int):
     services.remove_member(request.actor, membership_id=membership_id, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/invitations", response=list[InvitationOut],
@@ -87,14 +87,14 @@ def list_invitations(request: HttpRequest):
 def create_invitation(request: HttpRequest, payload: InvitationIn):
     invitation = services.invite_member(request.actor, email=payload.email, role=payload.role,
                                         request=request)
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.delete("/invitations/{int:invitation_id}", response={204: None},
                summary="Revoke an open invitation")
 def revoke_invitation(request: HttpRequest, invitation_id: int):
     services.revoke_invitation(request.actor, invitation_id=invitation_id, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/invitations/accept", response=MyMembershipOut,
