@@ -38,7 +38,49 @@ class BrowserSession(SessionAuth):
         return actor if actor is not None and actor.is_authenticated else None
 
 
-api = NinjaAPI(
+_ERROR_RESPONSES = {
+    "400": "Malformed request",
+    "401": "Not authenticated",
+    "403": "Not allowed (role, or two-factor required)",
+    "404": "Not found (or not visible to you)",
+    "409": "Refused by a business rule in the current state",
+    "422": "Invalid input; `fields` names each bad field by path",
+    "429": "Too many requests",
+}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message", "fields"],
+        "properties": {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            "unblock": {"type": "string"},
+            "fields": {"type": "array", "items": {
+                "type": "object", "required": ["path", "message"],
+                "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+            }},
+        },
+    }},
+}
+
+
+class CounselbenchAPI(NinjaAPI):
+    """Declares the one error shape, and the statuses that carry it, on every operation."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in _ERROR_RESPONSES.items():
+                    operation["responses"].setdefault(status, {"description": description, **ref})
+        return schema
+
+
+api = CounselbenchAPI(
     title="Counselbench API",
     version="1",
     description=(

@@ -71,3 +71,22 @@ def test_the_openapi_document_and_docs_are_served(db):
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/me" in schema["paths"]
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_a_huge_page_number_is_a_422_not_a_server_error(cast):
+    """Found by the OpenAPI fuzz: page × page_size overflowed the SQL offset."""
+    response = cast.client("owner").get("/api/v1/organizations?page=106417384601740898363133394944")
+    assert response.status_code == 422
+    assert _shape(response)["fields"][0]["path"] == "page"
+
+
+@pytest.mark.parametrize("body", ["[null, null]", '"rename"', "7", '{"name": "X", "evil": 1}',
+                                  '{"require_mfa": 0}'])
+def test_a_body_that_is_not_the_declared_object_is_refused_and_changes_nothing(cast, body):
+    """Found by the OpenAPI fuzz: a JSON array was read as 'no changes' and answered 200."""
+    response = cast.client("owner").patch("/api/v1/organizations/current", body,
+                                          content_type="application/json")
+    assert response.status_code == 422
+    _shape(response)
+    cast.firm.refresh_from_db()
+    assert cast.firm.name == "Whitfield & Moreno LLP" and not cast.firm.require_mfa

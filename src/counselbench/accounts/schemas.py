@@ -1,6 +1,9 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictInt
+
+from counselbench.core.schemas import InputSchema
 
 
 class CurrentOrganizationOut(Schema):
@@ -38,12 +41,12 @@ class TokenOut(Schema):
         return obj.organization.slug
 
 
-class TokenCreateIn(Schema):
+class TokenCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     organization: str | None = Field(
         None, description="Organization slug; defaults to the organization this request acts in."
     )
-    expires_in_days: int | None = Field(None, ge=1, le=365)
+    expires_in_days: StrictInt | None = Field(None, ge=1, le=365)
 
 
 class TokenCreatedOut(Schema):

@@ -10,13 +10,15 @@ from ninja.pagination import PaginationBase
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# Far beyond any real list, and small enough that page × size stays a valid SQL offset.
+MAX_PAGE = 100_000
 
 
 class PagePagination(PaginationBase):
     """`{"items": [...], "count": N, "page": P, "page_size": S, "next_page": P+1 | null}`."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="1-based page number")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number")
         page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
     class Output(Schema):

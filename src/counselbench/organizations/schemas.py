@@ -1,6 +1,11 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictBool
+
+from counselbench.core.schemas import InputSchema
+
+from counselbench.organizations.models import OrganizationKind, Role
 
 
 class OrganizationOut(Schema):
@@ -18,16 +23,16 @@ class MyMembershipOut(Schema):
     joined_at: datetime = Field(alias="created_at")
 
 
-class OrganizationCreateIn(Schema):
+class OrganizationCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(description="law_firm, legal_department or provider")
+    kind: OrganizationKind
     time_zone: str = "America/New_York"
 
 
-class OrganizationSettingsIn(Schema):
+class OrganizationSettingsIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     time_zone: str | None = None
-    require_mfa: bool | None = Field(None, description="Require two-factor for every member")
+    require_mfa: StrictBool | None = Field(None, description="Require two-factor for every member")
 
 
 class UserOut(Schema):
@@ -43,8 +48,9 @@ class MemberOut(Schema):
     created_at: datetime
 
 
-class RoleIn(Schema):
-    role: str
+class RoleIn(InputSchema):
+    role: Role = Field(description="Firm roles: owner, attorney, staff; provider roles: "
+                                   "provider_admin, vetting_staff")
 
 
 class InvitationOut(Schema):
@@ -61,10 +67,10 @@ class InvitationOut(Schema):
         return obj.invited_by.email if obj.invited_by else None
 
 
-class InvitationIn(Schema):
+class InvitationIn(InputSchema):
     email: str = Field(max_length=254)
-    role: str
+    role: Role
 
 
-class InvitationAcceptIn(Schema):
+class InvitationAcceptIn(InputSchema):
     token: str = Field(min_length=1, max_length=500, description="The token from the emailed link")
