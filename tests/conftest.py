@@ -52,11 +52,11 @@ def cast(db) -> Cast:
     provider = ProviderFactory(name="Keystone Legal Talent", slug="keystone")
 
     def member(org, role, email):
-        return MembershipFactory(organization=org, role=role,
-                                 user=UserFactory(email=email)).user
+        return MembershipFactory(organization=org, role=role, user=UserFactory(email=email)).user
 
-    contractor = ProfessionalFactory(user=UserFactory(email="contractor@pros.example"),
-                                     provider=provider).user
+    contractor = ProfessionalFactory(
+        user=UserFactory(email="contractor@pros.example"), provider=provider
+    ).user
     return Cast(
         firm=firm,
         other_firm=other,

@@ -11,7 +11,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("API_RATE_ANONYMOUS", "100000/m")
 os.environ.setdefault("API_RATE_AUTHENTICATED", "100000/m")
 
-from counselbench.settings import *  # noqa: E402, F403
+from counselbench.settings import *  # noqa: F403
 
 # Argon2 is what production uses (asserted in tests/accounts); MD5 keeps fixtures fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405

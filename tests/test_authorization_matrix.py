@@ -22,8 +22,16 @@ from counselbench.api import api
 from counselbench.organizations.services import invitation_token
 from tests.factories import InvitationFactory
 
-ROLES = ("anonymous", "owner", "attorney", "staff", "provider_admin", "vetting_staff",
-         "contractor", "outsider")
+ROLES = (
+    "anonymous",
+    "owner",
+    "attorney",
+    "staff",
+    "provider_admin",
+    "vetting_staff",
+    "contractor",
+    "outsider",
+)
 LOGIN = "login"  # 302 to the sign-in page
 ADMIN_LOGIN = "admin-login"  # 302 to the Django admin's sign-in page
 REAUTH = "reauth"  # 302 to "confirm your password" (re-authentication before a security change)
@@ -61,15 +69,15 @@ INVITATION_ID = lambda c: our_invitation(c).pk  # noqa: E731
 INVITE_TOKEN = lambda c: invitation_token(our_invitation(c))  # noqa: E731
 
 #          anon    owner attorney staff prov_admin vetting contractor outsider
-PUBLIC = (200,   200,  200,     200,  200,       200,    200,       200)
-SIGNED_IN = (LOGIN, 200, 200,   200,  200,       200,    200,       200)
-SIGNED_IN_REDIRECT = (LOGIN, 302, 302, 302, 302,  302,    302,       302)
-ANON_ONLY = (200,    302,  302,     302,  302,       302,    302,       302)
-ORG_MEMBERS = (LOGIN, 200, 200,     200,  200,       200,    404,       200)
-ORG_ADMINS = (LOGIN, 200,  403,     403,  200,       403,    404,       200)
+PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN_REDIRECT = (LOGIN, 302, 302, 302, 302, 302, 302, 302)
+ANON_ONLY = (200, 302, 302, 302, 302, 302, 302, 302)
+ORG_MEMBERS = (LOGIN, 200, 200, 200, 200, 200, 404, 200)
+ORG_ADMINS = (LOGIN, 200, 403, 403, 200, 403, 404, 200)
 # An object of our firm that only its owner may change.
-OUR_OBJECT_OWNER = (LOGIN, 302, 403, 403, 404,       404,    404,       404)
-API_ME = (401,       200,  200,     200,  200,       200,    200,       200)
+OUR_OBJECT_OWNER = (LOGIN, 302, 403, 403, 404, 404, 404, 404)
+API_ME = (401, 200, 200, 200, 200, 200, 200, 200)
 
 ROUTES: list[Route] = [
     # --- Pages ----------------------------------------------------------------------------
@@ -77,33 +85,61 @@ ROUTES: list[Route] = [
     Route("healthz", "GET", _u("healthz"), PUBLIC),
     Route("profile/", "GET", _u("accounts:profile"), SIGNED_IN),
     Route("profile/tokens/", "GET", _u("accounts:tokens"), SIGNED_IN),
-    Route("profile/tokens/<int:token_id>/revoke/", "POST",
-          _u("accounts:revoke_token", owner_token_id),
-          (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    Route(
+        "profile/tokens/<int:token_id>/revoke/",
+        "POST",
+        _u("accounts:revoke_token", owner_token_id),
+        (LOGIN, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Route("org/new/", "GET", _u("organizations:create"), SIGNED_IN),
-    Route("org/switch/<int:organization_id>/", "POST",
-          _u("organizations:switch", lambda c: c.firm.pk),
-          (LOGIN, 302, 302, 302, 404, 404, 404, 404)),
+    Route(
+        "org/switch/<int:organization_id>/",
+        "POST",
+        _u("organizations:switch", lambda c: c.firm.pk),
+        (LOGIN, 302, 302, 302, 404, 404, 404, 404),
+    ),
     Route("org/members/", "GET", _u("organizations:members"), ORG_MEMBERS),
-    Route("org/members/<int:membership_id>/role/", "POST",
-          _u("organizations:change_role", MEMBER_ID), OUR_OBJECT_OWNER, data={"role": "staff"}),
-    Route("org/members/<int:membership_id>/remove/", "POST",
-          _u("organizations:remove_member", MEMBER_ID), OUR_OBJECT_OWNER),
+    Route(
+        "org/members/<int:membership_id>/role/",
+        "POST",
+        _u("organizations:change_role", MEMBER_ID),
+        OUR_OBJECT_OWNER,
+        data={"role": "staff"},
+    ),
+    Route(
+        "org/members/<int:membership_id>/remove/",
+        "POST",
+        _u("organizations:remove_member", MEMBER_ID),
+        OUR_OBJECT_OWNER,
+    ),
     # Invitations are visible to administrators only, so other members get 404, not 403.
-    Route("org/invitations/<int:invitation_id>/revoke/", "POST",
-          _u("organizations:revoke_invitation", INVITATION_ID),
-          (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+    Route(
+        "org/invitations/<int:invitation_id>/revoke/",
+        "POST",
+        _u("organizations:revoke_invitation", INVITATION_ID),
+        (LOGIN, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Route("org/settings/", "GET", _u("organizations:settings"), ORG_ADMINS),
     Route("org/activity/", "GET", _u("organizations:activity"), ORG_ADMINS),
-    Route("invitations/<str:token>/", "GET", _u("organizations:invitation_accept", INVITE_TOKEN),
-          PUBLIC),
+    Route(
+        "invitations/<str:token>/",
+        "GET",
+        _u("organizations:invitation_accept", INVITE_TOKEN),
+        PUBLIC,
+    ),
     # Accepting someone else's invitation: refused (409) for everyone signed in as another email.
-    Route("invitations/<str:token>/", "POST", _u("organizations:invitation_accept", INVITE_TOKEN),
-          (200, 409, 409, 409, 409, 409, 409, 409)),
+    Route(
+        "invitations/<str:token>/",
+        "POST",
+        _u("organizations:invitation_accept", INVITE_TOKEN),
+        (200, 409, 409, 409, 409, 409, 409, 409),
+    ),
     Route("admin/", "GET", _u("admin:index"), (ADMIN_LOGIN,) * 8),
     # --- Sign-in and account pages (allauth) -------------------------------------------------
     Route("accounts/login/", "GET", _u("account_login"), ANON_ONLY),
-    Route("accounts/logout/", "GET", _u("account_logout"), (302, 200, 200, 200, 200, 200, 200, 200)),
+    Route(
+        "accounts/logout/", "GET", _u("account_logout"), (302, 200, 200, 200, 200, 200, 200, 200)
+    ),
     Route("accounts/inactive/", "GET", _u("account_inactive"), PUBLIC),
     Route("accounts/signup/", "GET", _u("account_signup"), ANON_ONLY),
     Route("accounts/reauthenticate/", "GET", _u("account_reauthenticate"), SIGNED_IN),
@@ -113,69 +149,143 @@ ROUTES: list[Route] = [
     # Every user here has a password, so "set password" sends them to "change password".
     Route("accounts/password/set/", "GET", _u("account_set_password"), SIGNED_IN_REDIRECT),
     Route("accounts/password/reset/", "GET", _u("account_reset_password"), PUBLIC),
-    Route("accounts/login/code/confirm/", "GET", _u("account_confirm_login_code"),
-          SIGNED_IN_REDIRECT),
-    Route("accounts/^confirm-email/(?P<key>[-:\\w]+)/$", "GET",
-          lambda c: reverse("account_confirm_email", args=["not-a-real-key"]), PUBLIC),
-    Route("accounts/password/reset/key/done/", "GET", _u("account_reset_password_from_key_done"),
-          PUBLIC),
-    Route("accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$", "GET",
-          lambda c: reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "x"}),
-          PUBLIC),
+    Route(
+        "accounts/login/code/confirm/", "GET", _u("account_confirm_login_code"), SIGNED_IN_REDIRECT
+    ),
+    Route(
+        "accounts/^confirm-email/(?P<key>[-:\\w]+)/$",
+        "GET",
+        lambda c: reverse("account_confirm_email", args=["not-a-real-key"]),
+        PUBLIC,
+    ),
+    Route(
+        "accounts/password/reset/key/done/",
+        "GET",
+        _u("account_reset_password_from_key_done"),
+        PUBLIC,
+    ),
+    Route(
+        "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        "GET",
+        lambda c: reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "x"}),
+        PUBLIC,
+    ),
     Route("accounts/password/reset/done/", "GET", _u("account_reset_password_done"), PUBLIC),
     Route("accounts/2fa/", "GET", _u("mfa_index"), SIGNED_IN),
     Route("accounts/2fa/authenticate/", "GET", _u("mfa_authenticate"), SIGNED_IN_REDIRECT),
     # Without an authenticator, two-factor re-authentication falls back to the password.
-    Route("accounts/2fa/reauthenticate/", "GET", _u("mfa_reauthenticate"), (LOGIN,) + (REAUTH,) * 7),
+    Route(
+        "accounts/2fa/reauthenticate/", "GET", _u("mfa_reauthenticate"), (LOGIN,) + (REAUTH,) * 7
+    ),
     # Turning on two-factor asks for the password again first (force_login is not a fresh sign-in).
     Route("accounts/2fa/totp/activate/", "GET", _u("mfa_activate_totp"), (LOGIN,) + (REAUTH,) * 7),
     # No one in the cast has TOTP yet: deactivating or viewing recovery codes has nothing to show.
-    Route("accounts/2fa/totp/deactivate/", "GET", _u("mfa_deactivate_totp"),
-          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
-    Route("accounts/2fa/recovery-codes/", "GET", _u("mfa_view_recovery_codes"),
-          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
-    Route("accounts/2fa/recovery-codes/generate/", "GET", _u("mfa_generate_recovery_codes"),
-          (LOGIN,) + (REAUTH,) * 7),
-    Route("accounts/2fa/recovery-codes/download/", "GET", _u("mfa_download_recovery_codes"),
-          (LOGIN, 404, 404, 404, 404, 404, 404, 404)),
+    Route(
+        "accounts/2fa/totp/deactivate/",
+        "GET",
+        _u("mfa_deactivate_totp"),
+        (LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Route(
+        "accounts/2fa/recovery-codes/",
+        "GET",
+        _u("mfa_view_recovery_codes"),
+        (LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    Route(
+        "accounts/2fa/recovery-codes/generate/",
+        "GET",
+        _u("mfa_generate_recovery_codes"),
+        (LOGIN,) + (REAUTH,) * 7,
+    ),
+    Route(
+        "accounts/2fa/recovery-codes/download/",
+        "GET",
+        _u("mfa_download_recovery_codes"),
+        (LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    ),
     # --- API ------------------------------------------------------------------------------
     Route("api/v1/openapi.json", "GET", lambda c: "/api/v1/openapi.json", PUBLIC),
     Route("api/v1/docs", "GET", lambda c: "/api/v1/docs", PUBLIC),
     Route("api/v1/", "GET", lambda c: "/api/v1/", (404,) * 8),
     Route("GET /api/v1/me", "GET", lambda c: "/api/v1/me", API_ME),
     Route("GET /api/v1/tokens", "GET", lambda c: "/api/v1/tokens", API_ME),
-    Route("POST /api/v1/tokens", "POST", lambda c: "/api/v1/tokens",
-          (401, 201, 201, 201, 201, 201, 403, 201), data={"name": "ci"}, json=True),
-    Route("DELETE /api/v1/tokens/{token_id}", "DELETE",
-          lambda c: f"/api/v1/tokens/{owner_token_id(c)}",
-          (401, 204, 404, 404, 404, 404, 404, 404)),
+    Route(
+        "POST /api/v1/tokens",
+        "POST",
+        lambda c: "/api/v1/tokens",
+        (401, 201, 201, 201, 201, 201, 403, 201),
+        data={"name": "ci"},
+        json=True,
+    ),
+    Route(
+        "DELETE /api/v1/tokens/{token_id}",
+        "DELETE",
+        lambda c: f"/api/v1/tokens/{owner_token_id(c)}",
+        (401, 204, 404, 404, 404, 404, 404, 404),
+    ),
     Route("GET /api/v1/organizations", "GET", lambda c: "/api/v1/organizations", API_ME),
-    Route("POST /api/v1/organizations", "POST", lambda c: "/api/v1/organizations",
-          (401, 201, 201, 201, 201, 201, 201, 201),
-          data={"name": "New Practice PLLC", "kind": "law_firm"}, json=True),
-    Route("GET /api/v1/organizations/current", "GET", lambda c: "/api/v1/organizations/current",
-          (401, 200, 200, 200, 200, 200, 404, 200)),
-    Route("PATCH /api/v1/organizations/current", "PATCH",
-          lambda c: "/api/v1/organizations/current",
-          (401, 200, 403, 403, 200, 403, 404, 200), data={"name": "Renamed"}, json=True),
+    Route(
+        "POST /api/v1/organizations",
+        "POST",
+        lambda c: "/api/v1/organizations",
+        (401, 201, 201, 201, 201, 201, 201, 201),
+        data={"name": "New Practice PLLC", "kind": "law_firm"},
+        json=True,
+    ),
+    Route(
+        "GET /api/v1/organizations/current",
+        "GET",
+        lambda c: "/api/v1/organizations/current",
+        (401, 200, 200, 200, 200, 200, 404, 200),
+    ),
+    Route(
+        "PATCH /api/v1/organizations/current",
+        "PATCH",
+        lambda c: "/api/v1/organizations/current",
+        (401, 200, 403, 403, 200, 403, 404, 200),
+        data={"name": "Renamed"},
+        json=True,
+    ),
     Route("GET /api/v1/memberships", "GET", lambda c: "/api/v1/memberships", API_ME),
-    Route("PATCH /api/v1/memberships/{membership_id}", "PATCH",
-          lambda c: f"/api/v1/memberships/{MEMBER_ID(c)}",
-          (401, 200, 403, 403, 404, 404, 404, 404), data={"role": "staff"}, json=True),
-    Route("DELETE /api/v1/memberships/{membership_id}", "DELETE",
-          lambda c: f"/api/v1/memberships/{MEMBER_ID(c)}",
-          (401, 204, 403, 403, 404, 404, 404, 404)),
+    Route(
+        "PATCH /api/v1/memberships/{membership_id}",
+        "PATCH",
+        lambda c: f"/api/v1/memberships/{MEMBER_ID(c)}",
+        (401, 200, 403, 403, 404, 404, 404, 404),
+        data={"role": "staff"},
+        json=True,
+    ),
+    Route(
+        "DELETE /api/v1/memberships/{membership_id}",
+        "DELETE",
+        lambda c: f"/api/v1/memberships/{MEMBER_ID(c)}",
+        (401, 204, 403, 403, 404, 404, 404, 404),
+    ),
     Route("GET /api/v1/invitations", "GET", lambda c: "/api/v1/invitations", API_ME),
     # A provider has no "attorney" role: its admin may invite, but not with that role (422).
-    Route("POST /api/v1/invitations", "POST", lambda c: "/api/v1/invitations",
-          (401, 201, 403, 403, 422, 403, 403, 201),
-          data={"email": "new.person@example.com", "role": "attorney"}, json=True),
-    Route("DELETE /api/v1/invitations/{invitation_id}", "DELETE",
-          lambda c: f"/api/v1/invitations/{INVITATION_ID(c)}",
-          (401, 204, 404, 404, 404, 404, 404, 404)),
-    Route("POST /api/v1/invitations/accept", "POST", lambda c: "/api/v1/invitations/accept",
-          (401, 409, 409, 409, 409, 409, 409, 409), json=True,
-          data=lambda c: {"token": INVITE_TOKEN(c)}),
+    Route(
+        "POST /api/v1/invitations",
+        "POST",
+        lambda c: "/api/v1/invitations",
+        (401, 201, 403, 403, 422, 403, 403, 201),
+        data={"email": "new.person@example.com", "role": "attorney"},
+        json=True,
+    ),
+    Route(
+        "DELETE /api/v1/invitations/{invitation_id}",
+        "DELETE",
+        lambda c: f"/api/v1/invitations/{INVITATION_ID(c)}",
+        (401, 204, 404, 404, 404, 404, 404, 404),
+    ),
+    Route(
+        "POST /api/v1/invitations/accept",
+        "POST",
+        lambda c: "/api/v1/invitations/accept",
+        (401, 409, 409, 409, 409, 409, 409, 409),
+        json=True,
+        data=lambda c: {"token": INVITE_TOKEN(c)},
+    ),
 ]
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
@@ -228,15 +338,19 @@ def _django_routes(patterns, prefix=""):
 def test_every_route_is_in_the_matrix():
     api_prefix = "api/v1/"
     pages = {
-        route for route in _django_routes(get_resolver().url_patterns)
+        route
+        for route in _django_routes(get_resolver().url_patterns)
         if not route.startswith("admin/")  # the admin is one row: staff-only, tested via index
-        and not (route.startswith(api_prefix) and route not in {
-            "api/v1/openapi.json", "api/v1/docs", "api/v1/"})
+        and not (
+            route.startswith(api_prefix)
+            and route not in {"api/v1/openapi.json", "api/v1/docs", "api/v1/"}
+        )
     } | {"admin/"}
     schema = api.get_openapi_schema()
     operations = {
         f"{method.upper()} {path}"
-        for path, methods in schema["paths"].items() for method in methods
+        for path, methods in schema["paths"].items()
+        for method in methods
     }
     listed = {r.key for r in ROUTES}
     missing = (pages | operations) - listed

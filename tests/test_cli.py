@@ -15,7 +15,11 @@ def test_demo_is_idempotent_and_prints_who_can_sign_in(capsys):
     assert cli(["demo"]) == 0
     counts = (User.objects.count(), Membership.objects.count(), Organization.objects.count())
     assert cli(["demo", "--password", "another passphrase"]) == 0
-    assert (User.objects.count(), Membership.objects.count(), Organization.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Membership.objects.count(),
+        Organization.objects.count(),
+    ) == counts
     out = capsys.readouterr().out
     assert "dana.whitfield@whitfieldmoreno.example" in out and "another passphrase" in out
     firm = Organization.objects.get(slug="whitfield-moreno")
@@ -23,20 +27,42 @@ def test_demo_is_idempotent_and_prints_who_can_sign_in(capsys):
     assert roles == ["attorney", "attorney", "owner", "staff"]
     provider = Organization.objects.get(slug="keystone-legal-talent")
     assert sorted(provider.memberships.values_list("role", flat=True)) == [
-        "provider_admin", "vetting_staff"]
+        "provider_admin",
+        "vetting_staff",
+    ]
     professionals = ProfessionalProfile.objects.select_related("user")
     assert professionals.count() >= 3
     assert not Membership.objects.filter(user__professional_profile__isnull=False).exists()
-    assert Client().post("/accounts/login/", {
-        "login": "dana.whitfield@whitfieldmoreno.example", "password": "another passphrase",
-    }).status_code == 302
+    assert (
+        Client()
+        .post(
+            "/accounts/login/",
+            {
+                "login": "dana.whitfield@whitfieldmoreno.example",
+                "password": "another passphrase",
+            },
+        )
+        .status_code
+        == 302
+    )
 
 
 def test_token_create_prints_a_working_token(capsys):
     cli(["demo"])
     capsys.readouterr()
-    assert cli(["token", "create", "--user", "luis.moreno@whitfieldmoreno.example",
-                "--org", "whitfield-moreno"]) == 0
+    assert (
+        cli(
+            [
+                "token",
+                "create",
+                "--user",
+                "luis.moreno@whitfieldmoreno.example",
+                "--org",
+                "whitfield-moreno",
+            ]
+        )
+        == 0
+    )
     secret = capsys.readouterr().out.strip()
     response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.json()["email"] == "luis.moreno@whitfieldmoreno.example"
@@ -44,6 +70,17 @@ def test_token_create_prints_a_working_token(capsys):
 
 def test_token_create_refuses_an_organization_the_user_is_not_in(capsys):
     cli(["demo"])
-    assert cli(["token", "create", "--user", "sam.reyes@keystonetalent.example",
-                "--org", "whitfield-moreno"]) == 2
+    assert (
+        cli(
+            [
+                "token",
+                "create",
+                "--user",
+                "sam.reyes@keystonetalent.example",
+                "--org",
+                "whitfield-moreno",
+            ]
+        )
+        == 2
+    )
     assert "not a member" in capsys.readouterr().err

@@ -50,19 +50,25 @@ _ERROR_RESPONSES = {
 _ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["code", "message", "fields"],
-        "properties": {
-            "code": {"type": "string"},
-            "message": {"type": "string"},
-            "unblock": {"type": "string"},
-            "fields": {"type": "array", "items": {
-                "type": "object", "required": ["path", "message"],
-                "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
-            }},
-        },
-    }},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "unblock": {"type": "string"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["path", "message"],
+                        "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
 }
 
 
@@ -84,8 +90,8 @@ api = CounselbenchAPI(
     title="Counselbench API",
     version="1",
     description=(
-        "Every failure answers `{\"error\": {\"code\", \"message\", \"fields\": [{\"path\", "
-        "\"message\"}]}}`. Authenticate with `Authorization: Bearer <token>` (create tokens under "
+        'Every failure answers `{"error": {"code", "message", "fields": [{"path", '
+        '"message"}]}}`. Authenticate with `Authorization: Bearer <token>` (create tokens under '
         "Account → API tokens) or a signed-in browser session."
     ),
     urls_namespace="api",
@@ -124,34 +130,53 @@ def _field_path(loc: list) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    fields = [FieldError(_field_path(e.get("loc", [])), e.get("msg", "Invalid value."))
-              for e in exc.errors]
-    return _respond(request, 422, error_payload(CoreErrorCode.INVALID,
-                                                "Some fields are not valid.", fields))
+    fields = [
+        FieldError(_field_path(e.get("loc", [])), e.get("msg", "Invalid value."))
+        for e in exc.errors
+    ]
+    return _respond(
+        request, 422, error_payload(CoreErrorCode.INVALID, "Some fields are not valid.", fields)
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    response = _respond(request, 401, error_payload(
-        CoreErrorCode.NOT_AUTHENTICATED,
-        "Authentication required: send 'Authorization: Bearer <token>' or sign in."))
+    response = _respond(
+        request,
+        401,
+        error_payload(
+            CoreErrorCode.NOT_AUTHENTICATED,
+            "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+        ),
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(NinjaThrottled)
 def _throttled(request, exc: NinjaThrottled):
-    response = _respond(request, 429, error_payload(
-        CoreErrorCode.RATE_LIMITED, "Too many requests; slow down and retry shortly."))
+    response = _respond(
+        request,
+        429,
+        error_payload(
+            CoreErrorCode.RATE_LIMITED, "Too many requests; slow down and retry shortly."
+        ),
+    )
     if getattr(exc, "wait", None):
         response["Retry-After"] = str(int(exc.wait) + 1)
     return response
 
 
-_STATUS_CODES = {400: CoreErrorCode.INVALID, 401: CoreErrorCode.NOT_AUTHENTICATED,
-                 403: CoreErrorCode.PERMISSION_DENIED, 404: CoreErrorCode.NOT_FOUND,
-                 405: CoreErrorCode.INVALID, 409: CoreErrorCode.CONFLICT,
-                 422: CoreErrorCode.INVALID, 429: CoreErrorCode.RATE_LIMITED}
+_STATUS_CODES = {
+    400: CoreErrorCode.INVALID,
+    401: CoreErrorCode.NOT_AUTHENTICATED,
+    403: CoreErrorCode.PERMISSION_DENIED,
+    404: CoreErrorCode.NOT_FOUND,
+    405: CoreErrorCode.INVALID,
+    409: CoreErrorCode.CONFLICT,
+    422: CoreErrorCode.INVALID,
+    429: CoreErrorCode.RATE_LIMITED,
+}
 
 
 @api.exception_handler(HttpError)
@@ -167,12 +192,16 @@ def _not_found(request, exc):
 
 @api.exception_handler(DjangoPermissionDenied)
 def _forbidden(request, exc):
-    return _respond(request, 403, error_payload(CoreErrorCode.PERMISSION_DENIED,
-                                                "You do not have permission to do that."))
+    return _respond(
+        request,
+        403,
+        error_payload(CoreErrorCode.PERMISSION_DENIED, "You do not have permission to do that."),
+    )
 
 
 @api.exception_handler(Exception)
 def _server_error(request, exc: Exception):
     logger.exception("unhandled API error", extra={"path": request.path})
-    return _respond(request, 500, error_payload(CoreErrorCode.SERVER_ERROR,
-                                                "Something went wrong on our side."))
+    return _respond(
+        request, 500, error_payload(CoreErrorCode.SERVER_ERROR, "Something went wrong on our side.")
+    )

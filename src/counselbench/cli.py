@@ -1,4 +1,4 @@
-"""`counselbench` — the command line: serve, migrate, demo, token, verify-log, worker, check, manage."""
+"""`counselbench`, the command line: serve, migrate, demo, token, verify-log, worker, check."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _setup_django() -> None:
 
 
 def _print_demo(password: str, accounts: list[tuple[str, str, str]]) -> None:
-    print("\nDemo data is ready. Sign in with any of these (password: %s):" % password)
+    print(f"\nDemo data is ready. Sign in with any of these (password: {password}):")
     width = max(len(email) for _, email, _ in accounts)
     for label, email, where in accounts:
         print(f"  {email.ljust(width)}  {label} — {where}")
@@ -59,15 +59,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.worker:
         children.append(subprocess.Popen([sys.executable, "-m", "counselbench.cli", "worker"]))
     workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", "3"))
-    gunicorn = subprocess.Popen([
-        sys.executable, "-m", "gunicorn", "counselbench.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", str(workers),
-        "--access-logfile", "-" if args.access_log else "/dev/null",
-        "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-    ])
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "counselbench.wsgi:application",
+            "--bind",
+            f"{args.host}:{args.port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-" if args.access_log else "/dev/null",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+    )
     children.append(gunicorn)
-    print(f"Counselbench is starting at http://{args.host}:{args.port}  (Ctrl+C stops it)",
-          flush=True)
+    print(
+        f"Counselbench is starting at http://{args.host}:{args.port}  (Ctrl+C stops it)", flush=True
+    )
 
     def stop(*_):
         for child in children:
@@ -135,8 +146,9 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     organization = Organization.objects.filter(slug=args.org).first()
     actor = actor_for(user, organization)
     try:
-        _, secret = create_token(actor, name=args.name, organization_slug=args.org,
-                                 expires_in_days=args.days)
+        _, secret = create_token(
+            actor, name=args.name, organization_slug=args.org, expires_in_days=args.days
+        )
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
@@ -151,8 +163,10 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     if report.ok:
         print(f"OK: {report.checked} entries, chain intact. Head hash: {report.head_hash}")
         return 0
-    print(f"TAMPERED: {report.reason} (first bad entry #{report.first_bad_seq}; "
-          f"{report.checked} entries before it verified)")
+    print(
+        f"TAMPERED: {report.reason} (first bad entry #{report.first_bad_seq}; "
+        f"{report.checked} entries before it verified)"
+    )
     return 1
 
 
@@ -190,8 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     p.add_argument("--workers", type=int, default=0, help="gunicorn workers (WEB_CONCURRENCY)")
-    p.add_argument("--worker", action="store_true",
-                   help="also run a background-task worker beside the web server")
+    p.add_argument(
+        "--worker",
+        action="store_true",
+        help="also run a background-task worker beside the web server",
+    )
     p.add_argument("--no-demo", action="store_true", help="never load demo data")
     p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
     p.set_defaults(func=cmd_serve)

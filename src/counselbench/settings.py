@@ -43,7 +43,8 @@ SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE), or DEBUG=true for local use."
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE), "
+            "or DEBUG=true for local use."
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
 
@@ -124,9 +125,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'counselbench.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'counselbench.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -182,10 +181,14 @@ PASSWORD_HASHERS = [
 # OWASP ASVS 5.0 (V6.2): at least 8 characters, long passphrases allowed, checked against a list of
 # common/breached passwords, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
-    {"NAME": "counselbench.accounts.passwords.MaximumLengthValidator",
-     "OPTIONS": {"max_length": 1024}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {
+        "NAME": "counselbench.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 1024},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
@@ -204,7 +207,7 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme
 ACCOUNT_ADAPTER = "counselbench.accounts.adapters.AccountAdapter"
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
-# Failed sign-ins are throttled by axes (below); allauth's own counter would be a second, different one.
+# Failed sign-ins are throttled by axes (below); allauth's own counter would be a second one.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Counselbench"

@@ -56,7 +56,7 @@ def test_fetch_answers_404_across_tenants_and_403_for_see_but_not_change(cast):
 
 
 def test_a_model_without_a_rule_is_refused_not_exposed(cast):
-    with pytest.raises(LookupError, match="access.policy"):
+    with pytest.raises(LookupError, match=r"access\.policy"):
         visible(cast.actor("owner"), Session)
     assert not can(cast.actor("owner"), Action.VIEW, Session())
 

@@ -161,14 +161,16 @@ def test_a_firm_requiring_two_factor_sends_members_without_it_to_set_it_up(cast)
 
 def test_members_with_two_factor_are_not_held_back(cast):
     _require_mfa(cast.firm)
-    Authenticator.objects.create(user=cast.attorney, type=Authenticator.Type.TOTP,
-                                 data={"secret": "x"})
+    Authenticator.objects.create(
+        user=cast.attorney, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
     assert cast.client("attorney").get("/org/members/").status_code == 200
 
 
 def test_an_owner_cannot_require_two_factor_without_having_it(cast):
-    response = cast.client("owner").patch("/api/v1/organizations/current", {"require_mfa": True},
-                                          content_type="application/json")
+    response = cast.client("owner").patch(
+        "/api/v1/organizations/current", {"require_mfa": True}, content_type="application/json"
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "mfa_required_self"
     cast.firm.refresh_from_db()
@@ -176,10 +178,13 @@ def test_an_owner_cannot_require_two_factor_without_having_it(cast):
 
 
 def test_an_owner_with_two_factor_can_require_it_for_everyone(cast):
-    Authenticator.objects.create(user=cast.owner, type=Authenticator.Type.TOTP,
-                                 data={"secret": "x"})
-    response = cast.client("owner").post("/org/settings/", {
-        "name": cast.firm.name, "time_zone": "America/Chicago", "require_mfa": "on"})
+    Authenticator.objects.create(
+        user=cast.owner, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    response = cast.client("owner").post(
+        "/org/settings/",
+        {"name": cast.firm.name, "time_zone": "America/Chicago", "require_mfa": "on"},
+    )
     assert response.status_code == 302
     cast.firm.refresh_from_db()
     assert cast.firm.require_mfa and cast.firm.time_zone == "America/Chicago"
@@ -206,9 +211,14 @@ def test_changing_email_or_two_factor_asks_for_the_password_again(cast):
 
 def test_changing_the_password_requires_the_current_one(cast):
     client = cast.client("owner")
-    response = client.post("/accounts/password/change/", {
-        "oldpassword": "not my password", "password1": "tangerine lantern quietly",
-        "password2": "tangerine lantern quietly"})
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "not my password",
+            "password1": "tangerine lantern quietly",
+            "password2": "tangerine lantern quietly",
+        },
+    )
     assert response.status_code == 200
     cast.owner.refresh_from_db()
     assert cast.owner.check_password(PASSWORD)

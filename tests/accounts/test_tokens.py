@@ -19,8 +19,14 @@ def _me(secret):
 
 
 def _token(cast, name="owner", **kwargs):
-    return create_token(cast.actor(name), name="Clio sync", organization_slug=(
-        cast.firm.slug if name in ("owner", "attorney", "staff") else cast.provider.slug), **kwargs)
+    return create_token(
+        cast.actor(name),
+        name="Clio sync",
+        organization_slug=(
+            cast.firm.slug if name in ("owner", "attorney", "staff") else cast.provider.slug
+        ),
+        **kwargs,
+    )
 
 
 def test_only_the_hash_of_the_secret_is_stored(cast):
@@ -69,7 +75,9 @@ def test_a_token_of_a_deactivated_user_is_refused(cast):
     assert _me(secret).status_code == 401
 
 
-@pytest.mark.parametrize("header", ["Bearer cbt_not-a-real-token", "Bearer ", "Token abc", "Basic eDp5"])
+@pytest.mark.parametrize(
+    "header", ["Bearer cbt_not-a-real-token", "Bearer ", "Token abc", "Basic eDp5"]
+)
 def test_a_malformed_or_unknown_token_gets_401(db, header):
     response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
@@ -92,8 +100,9 @@ def test_last_used_time_is_recorded_and_the_use_logged_at_most_once_a_minute(cas
 
 def test_the_token_page_shows_the_secret_once_and_last_use(cast):
     client = cast.client("owner")
-    response = client.post("/profile/tokens/", {"name": "Zapier", "organization": "our-firm",
-                                                "expires_in_days": ""})
+    response = client.post(
+        "/profile/tokens/", {"name": "Zapier", "organization": "our-firm", "expires_in_days": ""}
+    )
     assert response.status_code == 200
     secret = response.context["secret"]
     assert secret and secret in response.content.decode()
@@ -113,8 +122,9 @@ def test_a_token_cannot_be_created_for_an_organization_one_is_not_in(cast):
 
 def test_bad_token_input_is_refused_with_field_paths_and_creates_nothing(cast):
     client = cast.client("owner")
-    response = client.post("/api/v1/tokens", {"name": "", "expires_in_days": 9999},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/tokens", {"name": "", "expires_in_days": 9999}, content_type="application/json"
+    )
     assert response.status_code == 422
     paths = {f["path"] for f in response.json()["error"]["fields"]}
     assert paths == {"name", "expires_in_days"}
@@ -124,7 +134,8 @@ def test_bad_token_input_is_refused_with_field_paths_and_creates_nothing(cast):
 def test_a_token_cannot_revoke_another_users_token(cast):
     token, _ = _token(cast, "owner")
     _, attorney_secret = _token(cast, "attorney")
-    response = Client().delete(f"/api/v1/tokens/{token.pk}",
-                               HTTP_AUTHORIZATION=f"Bearer {attorney_secret}")
+    response = Client().delete(
+        f"/api/v1/tokens/{token.pk}", HTTP_AUTHORIZATION=f"Bearer {attorney_secret}"
+    )
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None

@@ -29,8 +29,9 @@ def test_404_for_an_unknown_id_and_for_another_tenants_id(cast):
 
 
 def test_422_names_each_bad_field_by_path(cast):
-    response = cast.client("owner").post("/api/v1/organizations", {"name": "", "kind": 7},
-                                         content_type="application/json")
+    response = cast.client("owner").post(
+        "/api/v1/organizations", {"name": "", "kind": 7}, content_type="application/json"
+    )
     assert response.status_code == 422
     paths = {f["path"] for f in _shape(response)["fields"]}
     assert paths == {"name", "kind"}
@@ -43,8 +44,9 @@ def test_422_for_a_bad_query_parameter(cast):
 
 
 def test_malformed_json_is_a_clean_400_or_422(cast):
-    response = cast.client("owner").post("/api/v1/invitations", "{not json",
-                                         content_type="application/json")
+    response = cast.client("owner").post(
+        "/api/v1/invitations", "{not json", content_type="application/json"
+    )
     assert response.status_code in (400, 422)
     _shape(response)
 
@@ -80,12 +82,14 @@ def test_a_huge_page_number_is_a_422_not_a_server_error(cast):
     assert _shape(response)["fields"][0]["path"] == "page"
 
 
-@pytest.mark.parametrize("body", ["[null, null]", '"rename"', "7", '{"name": "X", "evil": 1}',
-                                  '{"require_mfa": 0}'])
+@pytest.mark.parametrize(
+    "body", ["[null, null]", '"rename"', "7", '{"name": "X", "evil": 1}', '{"require_mfa": 0}']
+)
 def test_a_body_that_is_not_the_declared_object_is_refused_and_changes_nothing(cast, body):
     """Found by the OpenAPI fuzz: a JSON array was read as 'no changes' and answered 200."""
-    response = cast.client("owner").patch("/api/v1/organizations/current", body,
-                                          content_type="application/json")
+    response = cast.client("owner").patch(
+        "/api/v1/organizations/current", body, content_type="application/json"
+    )
     assert response.status_code == 422
     _shape(response)
     cast.firm.refresh_from_db()

@@ -22,7 +22,11 @@ def test_each_job_runs_once_per_slot_and_again_in_the_next():
 
 
 def test_the_daily_session_cleanup_removes_only_expired_sessions(db):
-    Session.objects.create(session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1))
-    Session.objects.create(session_key="live", session_data="", expire_date=timezone.now() + timedelta(days=1))
+    Session.objects.create(
+        session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="live", session_data="", expire_date=timezone.now() + timedelta(days=1)
+    )
     enqueue_due_jobs()  # the immediate backend runs the jobs in-process in tests
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]

@@ -12,8 +12,14 @@ from counselbench.settings import env_bool
 def _run(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     full_env.update(env)
-    return subprocess.run([sys.executable, "-m", "counselbench.cli", *args], env=full_env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "counselbench.cli", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_a_malformed_boolean_is_an_error(monkeypatch):
@@ -27,9 +33,12 @@ def test_a_malformed_boolean_is_an_error(monkeypatch):
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    production = {"DEBUG": "false", "DATA_DIR": str(tmp_path),
-                  "SECRET_KEY": "k" * 20 + "a-long-and-random-enough-production-secret-value-x9",
-                  "SITE_URL": "https://counselbench.example.com"}
+    production = {
+        "DEBUG": "false",
+        "DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "k" * 20 + "a-long-and-random-enough-production-secret-value-x9",
+        "SITE_URL": "https://counselbench.example.com",
+    }
     unmigrated = _run("check", "--deploy", **production)
     assert unmigrated.returncode == 1 and "Unapplied migrations" in unmigrated.stderr
     assert _run("migrate", "-v", "0", **production).returncode == 0

@@ -17,11 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _invite(client, email="new.associate@example.com", role="attorney"):
-    return client.post("/api/v1/invitations", {"email": email, "role": role},
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/invitations", {"email": email, "role": role}, content_type="application/json"
+    )
 
 
-def test_inviting_sends_an_email_with_a_signed_link_after_commit(cast, django_capture_on_commit_callbacks):
+def test_inviting_sends_an_email_with_a_signed_link_after_commit(
+    cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = _invite(cast.client("owner"))
     assert response.status_code == 201
@@ -67,16 +70,20 @@ def test_an_expired_link_is_refused_even_if_the_row_says_otherwise(cast, monkeyp
     user = UserFactory(email="late@example.com")
     response = Client()
     response.force_login(user)
-    result = response.post("/api/v1/invitations/accept", {"token": token},
-                           content_type="application/json")
+    result = response.post(
+        "/api/v1/invitations/accept", {"token": token}, content_type="application/json"
+    )
     assert result.status_code == 409
     assert result.json()["error"]["code"] == "invitation_expired"
     assert not Membership.objects.filter(user=user).exists()
 
 
 def test_an_invitation_past_its_expiry_date_is_refused(cast):
-    invitation = InvitationFactory(organization=cast.firm, email="late@example.com",
-                                   expires_at=timezone.now() - timedelta(minutes=1))
+    invitation = InvitationFactory(
+        organization=cast.firm,
+        email="late@example.com",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
     page = Client().get(f"/invitations/{invitation_token(invitation)}/")
     assert page.status_code == 409 and "expired" in page.content.decode()
 
@@ -104,7 +111,9 @@ def test_reinviting_replaces_the_open_invitation(cast):
     _invite(owner, "Again@Example.com", role="staff")
     statuses = sorted(Invitation.objects.values_list("role", "revoked_at"), key=lambda r: r[0])
     assert [(role, revoked is None) for role, revoked in statuses] == [
-        ("attorney", False), ("staff", True)]
+        ("attorney", False),
+        ("staff", True),
+    ]
 
 
 def test_inviting_an_existing_member_is_refused(cast):
@@ -115,13 +124,16 @@ def test_inviting_an_existing_member_is_refused(cast):
 
 @pytest.mark.parametrize(
     ("payload", "path"),
-    [({"email": "not-an-email", "role": "attorney"}, "email"),
-     ({"email": "x@example.com", "role": "vetting_staff"}, "role"),
-     ({"email": "x@example.com"}, "role")],
+    [
+        ({"email": "not-an-email", "role": "attorney"}, "email"),
+        ({"email": "x@example.com", "role": "vetting_staff"}, "role"),
+        ({"email": "x@example.com"}, "role"),
+    ],
 )
 def test_bad_invitation_input_names_the_field_and_creates_nothing(cast, payload, path):
-    response = cast.client("owner").post("/api/v1/invitations", payload,
-                                         content_type="application/json")
+    response = cast.client("owner").post(
+        "/api/v1/invitations", payload, content_type="application/json"
+    )
     assert response.status_code == 422
     assert [f["path"] for f in response.json()["error"]["fields"]] == [path]
     assert not Invitation.objects.exists()

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_an_owner_changes_a_role_and_it_is_logged(cast):
     membership = cast.attorney.memberships.get()
-    response = cast.client("owner").patch(f"/api/v1/memberships/{membership.pk}",
-                                          {"role": "staff"}, content_type="application/json")
+    response = cast.client("owner").patch(
+        f"/api/v1/memberships/{membership.pk}", {"role": "staff"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["role"] == "staff"
     entry = AccessLogEntry.objects.get(action="membership.role_changed")
     assert entry.detail["from"] == "attorney" and entry.detail["to"] == "staff"
@@ -22,10 +23,11 @@ def test_an_owner_changes_a_role_and_it_is_logged(cast):
 
 def test_the_role_select_saves_in_place_with_htmx(cast):
     membership = cast.staff.memberships.get()
-    response = cast.client("owner").post(f"/org/members/{membership.pk}/role/",
-                                         {"role": "attorney"}, HTTP_HX_REQUEST="true")
+    response = cast.client("owner").post(
+        f"/org/members/{membership.pk}/role/", {"role": "attorney"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
-    assert 'id="member-%d"' % membership.pk in response.content.decode()
+    assert f'id="member-{membership.pk}"' in response.content.decode()
     assert "Saved" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.ATTORNEY
@@ -34,8 +36,11 @@ def test_the_role_select_saves_in_place_with_htmx(cast):
 def test_the_last_owner_cannot_be_demoted_or_removed(cast):
     owner_membership = cast.owner.memberships.get()
     client = cast.client("owner")
-    demote = client.patch(f"/api/v1/memberships/{owner_membership.pk}", {"role": "attorney"},
-                          content_type="application/json")
+    demote = client.patch(
+        f"/api/v1/memberships/{owner_membership.pk}",
+        {"role": "attorney"},
+        content_type="application/json",
+    )
     assert demote.status_code == 409 and demote.json()["error"]["code"] == "last_admin"
     remove = client.delete(f"/api/v1/memberships/{owner_membership.pk}")
     assert remove.status_code == 409
@@ -46,16 +51,21 @@ def test_the_last_owner_cannot_be_demoted_or_removed(cast):
 def test_with_a_second_owner_the_first_can_step_down(cast):
     MembershipFactory(organization=cast.firm, role=Role.OWNER)
     owner_membership = cast.owner.memberships.get()
-    response = cast.client("owner").patch(f"/api/v1/memberships/{owner_membership.pk}",
-                                          {"role": "attorney"}, content_type="application/json")
+    response = cast.client("owner").patch(
+        f"/api/v1/memberships/{owner_membership.pk}",
+        {"role": "attorney"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
 
 
 def test_a_role_from_the_wrong_kind_of_organization_is_refused(cast):
     membership = cast.attorney.memberships.get()
-    response = cast.client("owner").patch(f"/api/v1/memberships/{membership.pk}",
-                                          {"role": "provider_admin"},
-                                          content_type="application/json")
+    response = cast.client("owner").patch(
+        f"/api/v1/memberships/{membership.pk}",
+        {"role": "provider_admin"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["path"] == "role"
 
@@ -84,8 +94,10 @@ def test_a_user_in_two_organizations_switches_between_them(cast):
 
 def test_anyone_signed_in_can_create_an_organization_and_administers_it(cast):
     client = cast.client("contractor")
-    response = client.post("/org/new/", {"name": "Alvarez Law PLLC", "kind": "law_firm",
-                                         "time_zone": "America/Chicago"})
+    response = client.post(
+        "/org/new/",
+        {"name": "Alvarez Law PLLC", "kind": "law_firm", "time_zone": "America/Chicago"},
+    )
     assert response.status_code == 302
     me = client.get("/api/v1/me").json()
     assert me["organization"]["name"] == "Alvarez Law PLLC"
@@ -93,11 +105,15 @@ def test_anyone_signed_in_can_create_an_organization_and_administers_it(cast):
 
 
 def test_a_provider_creator_becomes_provider_admin(cast):
-    response = cast.client("outsider").post("/api/v1/organizations",
-                                            {"name": "Summit LPO", "kind": "provider"},
-                                            content_type="application/json")
+    response = cast.client("outsider").post(
+        "/api/v1/organizations",
+        {"name": "Summit LPO", "kind": "provider"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
-    assert Membership.objects.get(organization__slug=response.json()["slug"]).role == "provider_admin"
+    assert (
+        Membership.objects.get(organization__slug=response.json()["slug"]).role == "provider_admin"
+    )
 
 
 def test_member_lists_do_not_grow_queries_with_size(cast, django_assert_max_num_queries):
@@ -108,3 +124,15 @@ def test_member_lists_do_not_grow_queries_with_size(cast, django_assert_max_num_
         assert client.get("/api/v1/memberships?page_size=100").json()["count"] == 33
     with django_assert_max_num_queries(16):
         assert client.get("/org/members/").status_code == 200
+
+
+def test_the_role_select_explains_a_refusal_in_place(cast):
+    """The htmx error path once raised NameError instead of showing the rule."""
+    membership = cast.owner.memberships.get()
+    response = cast.client("owner").post(
+        f"/org/members/{membership.pk}/role/", {"role": "attorney"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    assert "is the only owner" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER

@@ -7,7 +7,16 @@ from counselbench.access.models import AccessLogEntry
 class AccessLogEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only (and the database refuses changes anyway)."""
 
-    list_display = ["seq", "created_at", "actor_email", "organization_id", "action", "object_type", "object_id", "ip"]
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_email",
+        "organization_id",
+        "action",
+        "object_type",
+        "object_id",
+        "ip",
+    ]
     list_filter = ["action"]
     search_fields = ["actor_email", "action", "object_id"]
 

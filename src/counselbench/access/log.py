@@ -110,13 +110,28 @@ def verify_chain() -> ChainReport:
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for entry in AccessLogEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            return ChainReport(False, checked, expected_prev, expected_seq,
-                               f"entry #{expected_seq} is missing (next stored entry is #{entry.seq})")
+            return ChainReport(
+                False,
+                checked,
+                expected_prev,
+                expected_seq,
+                f"entry #{expected_seq} is missing (next stored entry is #{entry.seq})",
+            )
         if entry.prev_hash != expected_prev:
-            return ChainReport(False, checked, expected_prev, entry.seq,
-                               f"entry #{entry.seq} does not point at entry #{entry.seq - 1}")
+            return ChainReport(
+                False,
+                checked,
+                expected_prev,
+                entry.seq,
+                f"entry #{entry.seq} does not point at entry #{entry.seq - 1}",
+            )
         if compute_hash(entry) != entry.entry_hash:
-            return ChainReport(False, checked, expected_prev, entry.seq,
-                               f"entry #{entry.seq} was altered after it was written")
+            return ChainReport(
+                False,
+                checked,
+                expected_prev,
+                entry.seq,
+                f"entry #{entry.seq} was altered after it was written",
+            )
         expected_prev, expected_seq, checked = entry.entry_hash, expected_seq + 1, checked + 1
     return ChainReport(True, checked, expected_prev)

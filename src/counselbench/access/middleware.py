@@ -34,7 +34,9 @@ def _end_session(request: HttpRequest, message: str) -> HttpResponse | None:
         return None  # the API answers 401 itself for an anonymous caller
     messages.warning(request, message)
     if request.method == "GET":
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(
+            f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+        )
     return redirect("account_login")
 
 
@@ -49,9 +51,13 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             started = request.session.get(SESSION_STARTED, now)
             seen = request.session.get(SESSION_SEEN, now)
-            if (now - started > settings.SESSION_ABSOLUTE_TIMEOUT
-                    or now - seen > settings.SESSION_IDLE_TIMEOUT):
-                response = _end_session(request, "You were signed out after a period of inactivity.")
+            if (
+                now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - seen > settings.SESSION_IDLE_TIMEOUT
+            ):
+                response = _end_session(
+                    request, "You were signed out after a period of inactivity."
+                )
                 if response is not None:
                     return response
             else:
@@ -85,8 +91,9 @@ class ActorMiddleware:
         organization = Organization.objects.filter(pk=org_id).first() if org_id else None
         actor = actor_for(user, organization)
         if org_id and actor.organization is None:
-            log.record("session.ended_membership_removed", actor=user, organization=org_id,
-                       request=request)
+            log.record(
+                "session.ended_membership_removed", actor=user, organization=org_id, request=request
+            )
             response = _end_session(request, "Your access to that organization has ended.")
             if response is not None:
                 return response
@@ -113,7 +120,9 @@ def mfa_requirement_response(request: HttpRequest) -> HttpResponse | None:
         return None
     if has_two_factor(actor.user):
         return None
-    message = f"{actor.organization.name} requires two-factor authentication. Set it up to continue."
+    message = (
+        f"{actor.organization.name} requires two-factor authentication. Set it up to continue."
+    )
     if _is_api(request):
         return JsonResponse(error_payload(CoreErrorCode.MFA_REQUIRED, message), status=403)
     if request.path.startswith(_MFA_SETUP_PREFIXES):

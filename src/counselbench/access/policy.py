@@ -47,7 +47,8 @@ class Action(StrEnum):
 @dataclass(frozen=True)
 class Actor:
     """Who is asking, resolved once per request: the user, the organization they act in and their
-    role there. `engagements` is filled by the engagements capability (a contractor's firm access)."""
+    role there. `engagements` is filled by the engagements capability (a contractor's firm
+    access)."""
 
     user: User | None
     organization: Organization | None = None
@@ -71,8 +72,9 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
-def actor_for(user: User | None, organization: Organization | None = None,
-              *, token: ApiToken | None = None) -> Actor:
+def actor_for(
+    user: User | None, organization: Organization | None = None, *, token: ApiToken | None = None
+) -> Actor:
     """The actor for a user acting in an organization; no membership there means no organization."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
@@ -85,11 +87,13 @@ def actor_for(user: User | None, organization: Organization | None = None,
         )
         if role is None:
             organization = None
-    return Actor(user=user, organization=organization, role=Role(role) if role else None,
-                 token=token)
+    return Actor(
+        user=user, organization=organization, role=Role(role) if role else None, token=token
+    )
 
 
 # --- Visibility: which rows of each model an actor may see -------------------------------------
+
 
 def _organizations(actor: Actor) -> models.QuerySet:
     return Organization.objects.filter(memberships__user=actor.user)
@@ -141,11 +145,14 @@ def visible(actor: Actor, model: type[M]) -> models.QuerySet[M]:
     try:
         rule = VISIBILITY[model]
     except KeyError:
-        raise LookupError(f"No visibility rule for {model.__name__}: add one to access.policy") from None
+        raise LookupError(
+            f"No visibility rule for {model.__name__}: add one to access.policy"
+        ) from None
     return rule(actor)
 
 
 # --- Permissions: may this actor do this to that object ---------------------------------------
+
 
 def _admin_of(actor: Actor, organization_id: int | None) -> bool:
     return actor.is_org_admin and actor.organization.pk == organization_id

@@ -17,8 +17,14 @@ def me(request: HttpRequest):
     organization = None
     if actor.organization is not None:
         org = actor.organization
-        organization = {"id": org.pk, "slug": org.slug, "name": org.name, "kind": org.kind,
-                        "role": actor.role, "require_mfa": org.require_mfa}
+        organization = {
+            "id": org.pk,
+            "slug": org.slug,
+            "name": org.name,
+            "kind": org.kind,
+            "role": actor.role,
+            "require_mfa": org.require_mfa,
+        }
     return {
         "id": user.pk,
         "email": user.email,
@@ -40,8 +46,11 @@ def create_token(request: HttpRequest, payload: TokenCreateIn):
     actor = request.actor
     slug = payload.organization or (actor.organization.slug if actor.organization else "")
     token, secret = services.create_token(
-        actor, name=payload.name, organization_slug=slug,
-        expires_in_days=payload.expires_in_days, request=request,
+        actor,
+        name=payload.name,
+        organization_slug=slug,
+        expires_in_days=payload.expires_in_days,
+        request=request,
     )
     return Status(201, {"token": token, "secret": secret})
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S105 (error codes, not passwords)
 from enum import StrEnum
 
 

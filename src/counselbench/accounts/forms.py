@@ -11,7 +11,10 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “Clio sync”.")
     organization = forms.ChoiceField(help_text="The token acts in this organization only.")
     expires_in_days = forms.IntegerField(
-        label="Expires after (days)", required=False, min_value=1, max_value=MAX_TOKEN_DAYS,
+        label="Expires after (days)",
+        required=False,
+        min_value=1,
+        max_value=MAX_TOKEN_DAYS,
         help_text="Leave empty for a token that lasts until revoked.",
     )
 

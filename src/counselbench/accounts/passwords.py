@@ -17,4 +17,6 @@ class MaximumLengthValidator:
             )
 
     def get_help_text(self) -> str:
-        return f"Use at least 8 characters; passphrases up to {self.max_length} characters are fine."
+        return (
+            f"Use at least 8 characters; passphrases up to {self.max_length} characters are fine."
+        )

@@ -25,8 +25,11 @@ def signed_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="cb_sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
-    log.record("auth.sign_in_failed", request=request,
-               detail={"login": username_from_request(request, credentials) or ""})
+    log.record(
+        "auth.sign_in_failed",
+        request=request,
+        detail={"login": username_from_request(request, credentials) or ""},
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="cb_signed_out")

@@ -18,7 +18,7 @@ from counselbench.accounts.selectors import has_two_factor
 from counselbench.core.errors import CoreErrorCode, Invalid, PermissionDenied
 from counselbench.organizations.models import Organization
 
-TOKEN_PREFIX = "cbt_"
+TOKEN_PREFIX = "cbt_"  # noqa: S105 (a public marker, not a secret)
 MAX_TOKEN_DAYS = 365
 # Record "last used" (and log the use) at most this often per token, so a busy integration does
 # not turn every API call into a write.
@@ -38,7 +38,9 @@ def create_token(
     request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Returns the token and its secret; the secret is not stored and cannot be shown again."""
-    require(actor, Action.CREATE, ApiToken, "Only members of an organization can create API tokens.")
+    require(
+        actor, Action.CREATE, ApiToken, "Only members of an organization can create API tokens."
+    )
     name = (name or "").strip()
     if not name:
         raise Invalid.field("name", "Give the token a name, e.g. the integration that will use it.")
@@ -54,8 +56,11 @@ def create_token(
     if not organization_slug:
         raise Invalid.field("organization", "Name the organization the token acts in.")
     if organization is None:
-        raise Invalid.field("organization", "You are not a member of that organization.",
-                            code=AccountsErrorCode.TOKEN_NOT_MEMBER)
+        raise Invalid.field(
+            "organization",
+            "You are not a member of that organization.",
+            code=AccountsErrorCode.TOKEN_NOT_MEMBER,
+        )
 
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
@@ -69,8 +74,14 @@ def create_token(
             created_at=now,
             expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
         )
-        log.record("token.created", actor=actor.user, organization=organization, obj=token,
-                   request=request, detail={"name": name})
+        log.record(
+            "token.created",
+            actor=actor.user,
+            organization=organization,
+            obj=token,
+            request=request,
+            detail={"name": name},
+        )
     return token, raw
 
 
@@ -80,8 +91,13 @@ def revoke_token(actor: Actor, *, token_id: int, request: HttpRequest | None = N
         with transaction.atomic():
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            log.record("token.revoked", actor=actor.user, organization=token.organization_id,
-                       obj=token, request=request)
+            log.record(
+                "token.revoked",
+                actor=actor.user,
+                organization=token.organization_id,
+                obj=token,
+                request=request,
+            )
     return token
 
 
@@ -113,6 +129,11 @@ def authenticate_token(raw: str, *, request: HttpRequest | None = None) -> Actor
             last_used_at=now
         )
         if updated:
-            log.record("token.used", actor=token.user, organization=token.organization,
-                       obj=token, request=request)
+            log.record(
+                "token.used",
+                actor=token.user,
+                organization=token.organization,
+                obj=token,
+                request=request,
+            )
     return actor

@@ -24,11 +24,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["full_name"])
         messages.success(request, "Profile saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "two_factor": selectors.has_two_factor(user),
-        "memberships": memberships_of_user(request.actor),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "two_factor": selectors.has_two_factor(user),
+            "memberships": memberships_of_user(request.actor),
+        },
+    )
 
 
 @login_required
@@ -42,18 +46,27 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created, secret = services.create_token(
-                actor, name=form.cleaned_data["name"],
+                actor,
+                name=form.cleaned_data["name"],
                 organization_slug=form.cleaned_data["organization"],
-                expires_in_days=form.cleaned_data["expires_in_days"], request=request,
+                expires_in_days=form.cleaned_data["expires_in_days"],
+                request=request,
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
             form = TokenForm(organizations=organizations, initial=initial)
-    return render(request, "accounts/tokens.html", {
-        "form": form, "created": created, "secret": secret, "has_organizations": bool(organizations),
-        "page": page_of(request, selectors.tokens_for(actor)),
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "secret": secret,
+            "has_organizations": bool(organizations),
+            "page": page_of(request, selectors.tokens_for(actor)),
+        },
+    )
 
 
 @login_required

@@ -77,8 +77,13 @@ class PermissionDenied(DomainError):
 class Invalid(DomainError):
     """Input that parsed but breaks a rule; `fields` point at the offending inputs."""
 
-    def __init__(self, message: str, *, fields: list[FieldError] | None = None,
-                 code: str = CoreErrorCode.INVALID):
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: list[FieldError] | None = None,
+        code: str = CoreErrorCode.INVALID,
+    ):
         super().__init__(code=code, message=message, fields=fields or [], status=422)
 
     @classmethod

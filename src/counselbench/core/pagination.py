@@ -44,5 +44,6 @@ class PagePagination(PaginationBase):
 
 
 def page_of(request: HttpRequest, queryset: QuerySet, per_page: int = DEFAULT_PAGE_SIZE) -> Page:
-    """The requested page of an HTML list; an out-of-range or malformed ?page= shows the last/first."""
+    """The requested page of an HTML list; a malformed or out-of-range ?page= shows the first or
+    the last page rather than an error."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))

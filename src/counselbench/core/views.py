@@ -27,6 +27,12 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if request.path.startswith("/api/"):
         from counselbench.core.errors import CoreErrorCode, error_payload
 
-        return JsonResponse(error_payload(CoreErrorCode.NOT_FOUND, "No such API route."), status=404)
-    return render(request, "core/error.html",
-                  {"error": {"message": "This page does not exist.", "status": 404}}, status=404)
+        return JsonResponse(
+            error_payload(CoreErrorCode.NOT_FOUND, "No such API route."), status=404
+        )
+    return render(
+        request,
+        "core/error.html",
+        {"error": {"message": "This page does not exist.", "status": 404}},
+        status=404,
+    )

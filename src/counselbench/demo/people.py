@@ -6,8 +6,9 @@ from counselbench.accounts.models import User
 
 
 def person(email: str, full_name: str, password: str) -> User:
-    user, _ = User.objects.update_or_create(email=email, defaults={"full_name": full_name,
-                                                                  "is_active": True})
+    user, _ = User.objects.update_or_create(
+        email=email, defaults={"full_name": full_name, "is_active": True}
+    )
     user.set_password(password)
     user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(

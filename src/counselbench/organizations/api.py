@@ -27,46 +27,66 @@ def _current(request: HttpRequest):
     return request.actor.organization
 
 
-@router.get("/organizations", response=list[MyMembershipOut],
-            summary="Organizations I belong to, with my role in each")
+@router.get(
+    "/organizations",
+    response=list[MyMembershipOut],
+    summary="Organizations I belong to, with my role in each",
+)
 @paginate
 def list_my_organizations(request: HttpRequest):
     return selectors.memberships_of_user(request.actor)
 
 
-@router.post("/organizations", response={201: OrganizationOut},
-             summary="Create an organization (you become its administrator)")
+@router.post(
+    "/organizations",
+    response={201: OrganizationOut},
+    summary="Create an organization (you become its administrator)",
+)
 def create_organization(request: HttpRequest, payload: OrganizationCreateIn):
-    org = services.create_organization(request.actor, name=payload.name, kind=payload.kind,
-                                       time_zone=payload.time_zone, request=request)
+    org = services.create_organization(
+        request.actor,
+        name=payload.name,
+        kind=payload.kind,
+        time_zone=payload.time_zone,
+        request=request,
+    )
     return Status(201, org)
 
 
-@router.get("/organizations/current", response=OrganizationOut,
-            summary="The organization this request acts in")
+@router.get(
+    "/organizations/current",
+    response=OrganizationOut,
+    summary="The organization this request acts in",
+)
 def current_organization(request: HttpRequest):
     return _current(request)
 
 
-@router.patch("/organizations/current", response=OrganizationOut,
-              summary="Change the current organization's settings (administrators)")
+@router.patch(
+    "/organizations/current",
+    response=OrganizationOut,
+    summary="Change the current organization's settings (administrators)",
+)
 def update_current_organization(request: HttpRequest, payload: OrganizationSettingsIn):
     _current(request)
-    return services.update_settings(request.actor, request=request,
-                                    **payload.dict(exclude_unset=True))
+    return services.update_settings(
+        request.actor, request=request, **payload.dict(exclude_unset=True)
+    )
 
 
-@router.get("/memberships", response=list[MemberOut],
-            summary="Members of the current organization")
+@router.get("/memberships", response=list[MemberOut], summary="Members of the current organization")
 @paginate
 def list_members(request: HttpRequest):
     return selectors.members(request.actor)
 
 
-@router.patch("/memberships/{int:membership_id}", response=MemberOut, summary="Change a member's role")
+@router.patch(
+    "/memberships/{int:membership_id}", response=MemberOut, summary="Change a member's role"
+)
 def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
-    return services.change_role(request.actor, membership_id=membership_id, role=payload.role,
-                                request=request)
+    return services.change_role(
+        request.actor, membership_id=membership_id, role=payload.role, request=request
+    )
 
 
 @router.delete("/memberships/{int:membership_id}", response={204: None}, summary="Remove a member")
@@ -75,31 +95,43 @@ def remove_member(request: HttpRequest, membership_id: int):
     return Status(204, None)
 
 
-@router.get("/invitations", response=list[InvitationOut],
-            summary="Invitations of the current organization (administrators)")
+@router.get(
+    "/invitations",
+    response=list[InvitationOut],
+    summary="Invitations of the current organization (administrators)",
+)
 @paginate
 def list_invitations(request: HttpRequest):
     return selectors.invitations(request.actor)
 
 
-@router.post("/invitations", response={201: InvitationOut},
-             summary="Invite someone by email (the link is emailed, signed and expiring)")
+@router.post(
+    "/invitations",
+    response={201: InvitationOut},
+    summary="Invite someone by email (the link is emailed, signed and expiring)",
+)
 def create_invitation(request: HttpRequest, payload: InvitationIn):
-    invitation = services.invite_member(request.actor, email=payload.email, role=payload.role,
-                                        request=request)
+    invitation = services.invite_member(
+        request.actor, email=payload.email, role=payload.role, request=request
+    )
     return Status(201, invitation)
 
 
-@router.delete("/invitations/{int:invitation_id}", response={204: None},
-               summary="Revoke an open invitation")
+@router.delete(
+    "/invitations/{int:invitation_id}", response={204: None}, summary="Revoke an open invitation"
+)
 def revoke_invitation(request: HttpRequest, invitation_id: int):
     services.revoke_invitation(request.actor, invitation_id=invitation_id, request=request)
     return Status(204, None)
 
 
-@router.post("/invitations/accept", response=MyMembershipOut,
-             summary="Accept an invitation addressed to my email")
+@router.post(
+    "/invitations/accept",
+    response=MyMembershipOut,
+    summary="Accept an invitation addressed to my email",
+)
 def accept_invitation(request: HttpRequest, payload: InvitationAcceptIn):
-    membership = services.accept_invitation(request.actor.user, token=payload.token,
-                                            request=request)
+    membership = services.accept_invitation(
+        request.actor.user, token=payload.token, request=request
+    )
     return membership

@@ -4,7 +4,11 @@ from django import forms
 
 from counselbench.organizations.models import Organization, OrganizationKind, roles_for_kind
 
-_TIME_ZONES = sorted(z for z in zoneinfo.available_timezones() if z.startswith(("America/", "Pacific/", "US/", "UTC")))
+_TIME_ZONES = sorted(
+    z
+    for z in zoneinfo.available_timezones()
+    if z.startswith(("America/", "Pacific/", "US/", "UTC"))
+)
 
 
 class OrganizationForm(forms.Form):
@@ -17,7 +21,8 @@ class SettingsForm(forms.Form):
     name = forms.CharField(max_length=200)
     time_zone = forms.ChoiceField(choices=[(z, z) for z in _TIME_ZONES])
     require_mfa = forms.BooleanField(
-        label="Require two-factor authentication for every member", required=False,
+        label="Require two-factor authentication for every member",
+        required=False,
         help_text="Members without it are sent to set it up before they can do anything else.",
     )
 

@@ -75,7 +75,9 @@ class Membership(models.Model):
         ordering = ["organization__name", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "user"], name="membership_unique"),
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:

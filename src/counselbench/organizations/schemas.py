@@ -4,7 +4,6 @@ from ninja import Field, Schema
 from pydantic import StrictBool
 
 from counselbench.core.schemas import InputSchema
-
 from counselbench.organizations.models import OrganizationKind, Role
 
 
@@ -49,8 +48,10 @@ class MemberOut(Schema):
 
 
 class RoleIn(InputSchema):
-    role: Role = Field(description="Firm roles: owner, attorney, staff; provider roles: "
-                                   "provider_admin, vetting_staff")
+    role: Role = Field(
+        description="Firm roles: owner, attorney, staff; provider roles: "
+        "provider_admin, vetting_staff"
+    )
 
 
 class InvitationOut(Schema):

@@ -13,9 +13,11 @@ def organizations_of(actor: Actor) -> QuerySet[Organization]:
 
 def memberships_of_user(actor: Actor) -> QuerySet[Membership]:
     """The actor's own memberships (for the organization switcher and /me)."""
-    return Membership.objects.filter(
-        organization__in=visible(actor, Organization), user=actor.user
-    ).select_related("organization").order_by("organization__name")
+    return (
+        Membership.objects.filter(organization__in=visible(actor, Organization), user=actor.user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
 
 
 def members(actor: Actor) -> QuerySet[Membership]:

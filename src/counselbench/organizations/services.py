@@ -38,15 +38,21 @@ def _check_role(organization: Organization, role: str, path: str = "role") -> Ro
     allowed = roles_for_kind(organization.kind)
     if role not in allowed:
         names = ", ".join(r.value for r in allowed)
-        raise Invalid.field(path, f"A {organization.get_kind_display().lower()} has roles: {names}.",
-                            code=Code.ROLE_NOT_FOR_KIND)
+        raise Invalid.field(
+            path,
+            f"A {organization.get_kind_display().lower()} has roles: {names}.",
+            code=Code.ROLE_NOT_FOR_KIND,
+        )
     return Role(role)
 
 
 def _check_time_zone(value: str) -> str:
     if value not in zoneinfo.available_timezones():
-        raise Invalid.field("time_zone", f"{value!r} is not a time zone, e.g. America/New_York.",
-                            code=Code.TIME_ZONE_INVALID)
+        raise Invalid.field(
+            "time_zone",
+            f"{value!r} is not a time zone, e.g. America/New_York.",
+            code=Code.TIME_ZONE_INVALID,
+        )
     return value
 
 
@@ -72,14 +78,27 @@ def create_organization(
         n += 1
         slug = f"{base}-{n}"
     with transaction.atomic():
-        organization = Organization.objects.create(name=name, slug=slug, kind=kind,
-                                                   time_zone=time_zone)
-        membership = Membership.objects.create(organization=organization, user=actor.user,
-                                               role=organization.admin_role)
-        log.record("organization.created", actor=actor.user, organization=organization,
-                   obj=organization, request=request)
-        log.record("membership.created", actor=actor.user, organization=organization,
-                   obj=membership, request=request, detail={"role": membership.role})
+        organization = Organization.objects.create(
+            name=name, slug=slug, kind=kind, time_zone=time_zone
+        )
+        membership = Membership.objects.create(
+            organization=organization, user=actor.user, role=organization.admin_role
+        )
+        log.record(
+            "organization.created",
+            actor=actor.user,
+            organization=organization,
+            obj=organization,
+            request=request,
+        )
+        log.record(
+            "membership.created",
+            actor=actor.user,
+            organization=organization,
+            obj=membership,
+            request=request,
+            detail={"role": membership.role},
+        )
     return organization
 
 
@@ -115,8 +134,13 @@ def update_settings(
             for key, value in changed.items():
                 setattr(organization, key, value)
             organization.save(update_fields=list(changed))
-            log.record("organization.settings_changed", actor=actor, obj=organization,
-                       request=request, detail={k: str(v) for k, v in changed.items()})
+            log.record(
+                "organization.settings_changed",
+                actor=actor,
+                obj=organization,
+                request=request,
+                detail={k: str(v) for k, v in changed.items()},
+            )
     return organization
 
 
@@ -139,17 +163,26 @@ def change_role(
     with transaction.atomic():
         # Lock the organization's memberships so two admins cannot demote each other at once.
         list(Membership.objects.select_for_update().filter(organization=organization))
-        if membership.role == organization.admin_role and _admins_left(organization, membership) == 0:
+        if (
+            membership.role == organization.admin_role
+            and _admins_left(organization, membership) == 0
+        ):
             raise RuleViolation(
                 Code.LAST_ADMIN,
-                f"{membership.user.display_name} is the only {membership.get_role_display().lower()}.",
+                f"{membership.user.display_name} is the only "
+                f"{membership.get_role_display().lower()}.",
                 unblock="Make another member an owner first.",
             )
         old = membership.role
         membership.role = new_role
         membership.save(update_fields=["role"])
-        log.record("membership.role_changed", actor=actor, obj=membership, request=request,
-                   detail={"from": old, "to": new_role, "user": membership.user.email})
+        log.record(
+            "membership.role_changed",
+            actor=actor,
+            obj=membership,
+            request=request,
+            detail={"from": old, "to": new_role, "user": membership.user.email},
+        )
     return membership
 
 
@@ -160,7 +193,10 @@ def remove_member(actor: Actor, *, membership_id: int, request: HttpRequest | No
     organization = actor.organization
     with transaction.atomic():
         list(Membership.objects.select_for_update().filter(organization=organization))
-        if membership.role == organization.admin_role and _admins_left(organization, membership) == 0:
+        if (
+            membership.role == organization.admin_role
+            and _admins_left(organization, membership) == 0
+        ):
             raise RuleViolation(
                 Code.LAST_ADMIN,
                 "An organization needs at least one administrator.",
@@ -169,12 +205,18 @@ def remove_member(actor: Actor, *, membership_id: int, request: HttpRequest | No
         ApiToken.objects.filter(
             user=membership.user, organization=organization, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
-        log.record("membership.removed", actor=actor, obj=membership, request=request,
-                   detail={"user": membership.user.email, "role": membership.role})
+        log.record(
+            "membership.removed",
+            actor=actor,
+            obj=membership,
+            request=request,
+            detail={"user": membership.user.email, "role": membership.role},
+        )
         membership.delete()
 
 
 # --- Invitations ----------------------------------------------------------------------------
+
 
 def invite_member(
     actor: Actor, *, email: str, role: str, request: HttpRequest | None = None
@@ -193,15 +235,26 @@ def invite_member(
     now = timezone.now()
     with transaction.atomic():
         Invitation.objects.filter(
-            organization=organization, email__iexact=email,
-            accepted_at__isnull=True, revoked_at__isnull=True,
+            organization=organization,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
         ).update(revoked_at=now)
         invitation = Invitation.objects.create(
-            organization=organization, email=email, role=role, invited_by=actor.user,
-            created_at=now, expires_at=now + settings.INVITATION_MAX_AGE,
+            organization=organization,
+            email=email,
+            role=role,
+            invited_by=actor.user,
+            created_at=now,
+            expires_at=now + settings.INVITATION_MAX_AGE,
         )
-        log.record("invitation.created", actor=actor, obj=invitation, request=request,
-                   detail={"email": email, "role": role})
+        log.record(
+            "invitation.created",
+            actor=actor,
+            obj=invitation,
+            request=request,
+            detail={"email": email, "role": role},
+        )
         from counselbench.organizations.tasks import send_invitation_email
 
         transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
@@ -213,7 +266,9 @@ def revoke_invitation(
 ) -> Invitation:
     invitation = fetch(actor, Invitation, Action.DELETE, pk=invitation_id)
     if not invitation.is_open:
-        raise RuleViolation(Code.INVITATION_CLOSED, f"This invitation was already {invitation.status}.")
+        raise RuleViolation(
+            Code.INVITATION_CLOSED, f"This invitation was already {invitation.status}."
+        )
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -233,23 +288,34 @@ def invitation_url(invitation: Invitation) -> str:
 def invitation_from_token(token: str) -> Invitation:
     """The open invitation a link names. A forged link is 'not found'; an old one has expired."""
     try:
-        public_id = signing.loads(token, salt=INVITATION_SALT,
-                                  max_age=settings.INVITATION_MAX_AGE)
+        public_id = signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise RuleViolation(Code.INVITATION_EXPIRED, "This invitation has expired.",
-                            unblock="Ask the organization for a new invitation.") from None
+        raise RuleViolation(
+            Code.INVITATION_EXPIRED,
+            "This invitation has expired.",
+            unblock="Ask the organization for a new invitation.",
+        ) from None
     except signing.BadSignature:
         raise NotFound("This invitation link is not valid.", code=Code.INVITATION_INVALID) from None
-    invitation = (Invitation.objects.select_related("organization", "invited_by")
-                  .filter(public_id=public_id).first())
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(public_id=public_id)
+        .first()
+    )
     if invitation is None:
         raise NotFound("This invitation link is not valid.", code=Code.INVITATION_INVALID)
     if invitation.revoked_at or invitation.accepted_at:
-        raise RuleViolation(Code.INVITATION_CLOSED, f"This invitation was {invitation.status}.",
-                            unblock="Ask the organization for a new invitation.")
+        raise RuleViolation(
+            Code.INVITATION_CLOSED,
+            f"This invitation was {invitation.status}.",
+            unblock="Ask the organization for a new invitation.",
+        )
     if invitation.is_expired():
-        raise RuleViolation(Code.INVITATION_EXPIRED, "This invitation has expired.",
-                            unblock="Ask the organization for a new invitation.")
+        raise RuleViolation(
+            Code.INVITATION_EXPIRED,
+            "This invitation has expired.",
+            unblock="Ask the organization for a new invitation.",
+        )
     return invitation
 
 
@@ -275,23 +341,39 @@ def accept_invitation(user: User, *, token: str, request: HttpRequest | None = N
         except IntegrityError:
             membership = Membership.objects.get(organization=invitation.organization, user=user)
         else:
-            log.record("membership.created", actor=user, organization=invitation.organization,
-                       obj=membership, request=request,
-                       detail={"role": membership.role, "via": "invitation"})
-        log.record("invitation.accepted", actor=user, organization=invitation.organization,
-                   obj=invitation, request=request)
+            log.record(
+                "membership.created",
+                actor=user,
+                organization=invitation.organization,
+                obj=membership,
+                request=request,
+                detail={"role": membership.role, "via": "invitation"},
+            )
+        log.record(
+            "invitation.accepted",
+            actor=user,
+            organization=invitation.organization,
+            obj=invitation,
+            request=request,
+        )
     return membership
 
 
 def deliver_invitation(*, invitation_id: int) -> bool:
     """Send the invitation email (run by the task queue). Idempotent for closed invitations."""
-    invitation = (Invitation.objects.select_related("organization", "invited_by")
-                  .filter(pk=invitation_id).first())
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
     if invitation is None or not invitation.is_open or invitation.is_expired():
         return False
-    context = {"invitation": invitation, "url": invitation_url(invitation),
-               "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-               "expires_at": invitation.expires_at}
+    context = {
+        "invitation": invitation,
+        "url": invitation_url(invitation),
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+        "expires_at": invitation.expires_at,
+    }
     send_mail(
         subject=f"You're invited to {invitation.organization.name} on Counselbench",
         message=render_to_string("organizations/email/invitation.txt", context),

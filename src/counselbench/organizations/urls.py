@@ -9,8 +9,11 @@ urlpatterns = [
     path("org/members/", views.members, name="members"),
     path("org/members/<int:membership_id>/role/", views.change_role, name="change_role"),
     path("org/members/<int:membership_id>/remove/", views.remove_member, name="remove_member"),
-    path("org/invitations/<int:invitation_id>/revoke/", views.revoke_invitation,
-         name="revoke_invitation"),
+    path(
+        "org/invitations/<int:invitation_id>/revoke/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
     path("org/settings/", views.organization_settings, name="settings"),
     path("org/activity/", views.activity, name="activity"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),

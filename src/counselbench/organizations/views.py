@@ -14,7 +14,12 @@ from counselbench.core.errors import DomainError, NotFound
 from counselbench.core.forms import add_domain_error
 from counselbench.core.pagination import page_of
 from counselbench.organizations import selectors, services
-from counselbench.organizations.forms import InviteForm, OrganizationForm, SettingsForm, role_choices
+from counselbench.organizations.forms import (
+    InviteForm,
+    OrganizationForm,
+    SettingsForm,
+    role_choices,
+)
 from counselbench.organizations.models import Membership, Organization
 
 
@@ -30,8 +35,9 @@ def create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.create_organization(request.actor, request=request,
-                                                        **form.cleaned_data)
+            organization = services.create_organization(
+                request.actor, request=request, **form.cleaned_data
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -70,21 +76,29 @@ def members(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
                 return redirect("organizations:members")
-    return render(request, "organizations/members.html", {
-        "page": page_of(request, selectors.members(actor)),
-        "invitations": selectors.invitations(actor, open_only=True)[:50],
-        "form": form,
-        "may_manage": may_manage,
-        "role_choices": role_choices(organization),
-    })
+    return render(
+        request,
+        "organizations/members.html",
+        {
+            "page": page_of(request, selectors.members(actor)),
+            "invitations": selectors.invitations(actor, open_only=True)[:50],
+            "form": form,
+            "may_manage": may_manage,
+            "role_choices": role_choices(organization),
+        },
+    )
 
 
 @login_required
 @require_POST
 def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     try:
-        membership = services.change_role(request.actor, membership_id=membership_id,
-                                          role=request.POST.get("role", ""), request=request)
+        membership = services.change_role(
+            request.actor,
+            membership_id=membership_id,
+            role=request.POST.get("role", ""),
+            request=request,
+        )
         error = None
     except DomainError as exc:
         if exc.status in (403, 404):
@@ -92,14 +106,25 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         membership = fetch(request.actor, Membership, pk=membership_id)
         error = exc
     if request.headers.get("HX-Request"):
-        return render(request, "organizations/_member_row.html", {
-            "membership": membership, "may_manage": True, "error": error,
-            "saved": error is None, "role_choices": role_choices(request.actor.organization),
-        }, status=200 if error is None else exc.status)
+        return render(
+            request,
+            "organizations/_member_row.html",
+            {
+                "membership": membership,
+                "may_manage": True,
+                "error": error,
+                "saved": error is None,
+                "role_choices": role_choices(request.actor.organization),
+            },
+            status=200 if error is None else error.status,
+        )
     if error:
         messages.error(request, f"{error.message} {error.unblock}".strip())
     else:
-        messages.success(request, f"{membership.user.display_name} is now {membership.get_role_display().lower()}.")
+        messages.success(
+            request,
+            f"{membership.user.display_name} is now {membership.get_role_display().lower()}.",
+        )
     return redirect("organizations:members")
 
 
@@ -113,7 +138,9 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
             raise
         messages.error(request, f"{error.message} {error.unblock}".strip())
     else:
-        messages.success(request, "Member removed. Their access ended and their API tokens were revoked.")
+        messages.success(
+            request, "Member removed. Their access ended and their API tokens were revoked."
+        )
     return redirect("organizations:members")
 
 
@@ -121,8 +148,9 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     try:
-        invitation = services.revoke_invitation(request.actor, invitation_id=invitation_id,
-                                                request=request)
+        invitation = services.revoke_invitation(
+            request.actor, invitation_id=invitation_id, request=request
+        )
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -137,10 +165,14 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 def organization_settings(request: HttpRequest) -> HttpResponse:
     organization = _require_organization(request)
     require(request.actor, Action.MANAGE, organization)
-    form = SettingsForm(request.POST or None, initial={
-        "name": organization.name, "time_zone": organization.time_zone,
-        "require_mfa": organization.require_mfa,
-    })
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "name": organization.name,
+            "time_zone": organization.time_zone,
+            "require_mfa": organization.require_mfa,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_settings(request.actor, request=request, **form.cleaned_data)
@@ -156,8 +188,11 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
 def activity(request: HttpRequest) -> HttpResponse:
     organization = _require_organization(request)
     require(request.actor, Action.MANAGE, organization)
-    return render(request, "organizations/activity.html",
-                  {"page": page_of(request, selectors.activity(request.actor))})
+    return render(
+        request,
+        "organizations/activity.html",
+        {"page": page_of(request, selectors.activity(request.actor))},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,21 +201,31 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except DomainError as error:
-        return render(request, "organizations/invitation_accept.html", {"error": error},
-                      status=error.status)
+        return render(
+            request, "organizations/invitation_accept.html", {"error": error}, status=error.status
+        )
     actor = request.actor
     if request.method == "POST" and actor.is_authenticated:
         try:
             membership = services.accept_invitation(actor.user, token=token, request=request)
         except DomainError as error:
-            return render(request, "organizations/invitation_accept.html",
-                          {"invitation": invitation, "error": error}, status=error.status)
+            return render(
+                request,
+                "organizations/invitation_accept.html",
+                {"invitation": invitation, "error": error},
+                status=error.status,
+            )
         request.session[SESSION_ORG] = membership.organization_id
         messages.success(request, f"Welcome to {membership.organization.name}.")
         return redirect("home")
     next_qs = urlencode({"next": request.path})
-    return render(request, "organizations/invitation_accept.html", {
-        "invitation": invitation,
-        "email_matches": actor.is_authenticated and actor.user.email.lower() == invitation.email.lower(),
-        "next_qs": next_qs,
-    })
+    return render(
+        request,
+        "organizations/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "email_matches": actor.is_authenticated
+            and actor.user.email.lower() == invitation.email.lower(),
+            "next_qs": next_qs,
+        },
+    )

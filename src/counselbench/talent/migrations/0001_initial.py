@@ -7,28 +7,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProfessionalProfile',
+            name="ProfessionalProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('contract_attorney', 'Contract attorney'), ('paralegal', 'Paralegal'), ('legal_assistant', 'Legal assistant'), ('intake_specialist', 'Intake specialist'), ('virtual_receptionist', 'Virtual receptionist')], max_length=30)),
-                ('headline', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('provider', models.ForeignKey(blank=True, limit_choices_to={'kind': 'provider'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='professionals', to='organizations.organization')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='professional_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("contract_attorney", "Contract attorney"),
+                            ("paralegal", "Paralegal"),
+                            ("legal_assistant", "Legal assistant"),
+                            ("intake_specialist", "Intake specialist"),
+                            ("virtual_receptionist", "Virtual receptionist"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("headline", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "provider"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="professionals",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="professional_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__email'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['contract_attorney', 'paralegal', 'legal_assistant', 'intake_specialist', 'virtual_receptionist'])), name='professional_role_valid')],
+                "ordering": ["user__email"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "role__in",
+                                [
+                                    "contract_attorney",
+                                    "paralegal",
+                                    "legal_assistant",
+                                    "intake_specialist",
+                                    "virtual_receptionist",
+                                ],
+                            )
+                        ),
+                        name="professional_role_valid",
+                    )
+                ],
             },
         ),
     ]
