@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -50,8 +51,8 @@ def compute_hash(entry: AccessLogEntry) -> str:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # Behind a proxy the deployment sets TRUSTED_PROXY_COUNT; axes already resolved the address.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    # The same resolution as sign-in throttling, so TRUSTED_PROXY_COUNT applies to both.
+    return getattr(request, "axes_ip_address", None) or get_client_ip_address(request) or None
 
 
 def record(
