@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so its layout templates are overridden by ours.
+    "counselbench.core",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -78,7 +80,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_tasks_rq",
     "django_rq",
-    "counselbench.core",
     "counselbench.access",
     "counselbench.accounts",
     "counselbench.organizations",

@@ -20,7 +20,7 @@ from counselbench.organizations.forms import (
     SettingsForm,
     role_choices,
 )
-from counselbench.organizations.models import Membership, Organization
+from counselbench.organizations.models import Membership, Organization, roles_for_kind
 
 
 def _require_organization(request: HttpRequest) -> Organization:
@@ -65,7 +65,15 @@ def members(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     organization = _require_organization(request)
     may_manage = can(actor, Action.MANAGE, organization)
-    form = InviteForm(request.POST or None, organization=organization) if may_manage else None
+    form = (
+        InviteForm(
+            request.POST or None,
+            organization=organization,
+            initial={"role": roles_for_kind(organization.kind)[1]},
+        )
+        if may_manage
+        else None
+    )
     if request.method == "POST":
         require(actor, Action.INVITE, organization)
         if form.is_valid():
