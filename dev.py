@@ -61,12 +61,21 @@ def serve(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_installed("test")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    src = ROOT / "src" / "counselbench"
+    service_layer = [
+        *src.glob("*/services.py"),
+        *src.glob("*/selectors.py"),
+        src / "access",
+        src / "core",
+    ]
     for command in (
         [BIN / "ruff", "check", "src", "tests", "bench", "dev.py"],
         [BIN / "ruff", "format", "--check", "src", "tests", "bench", "dev.py"],
+        # Types on the service layer (ARCHITECTURE.md), with the Django plugin.
+        [BIN / "mypy", *service_layer],
     ):
-        if code := _run(*command, env=env):
-            print("Lint failed: run `.venv/bin/ruff check --fix` and `.venv/bin/ruff format`.")
+        if code := _run(*command, env={**env, "PYTHONPATH": str(ROOT)}):
+            print(f"Check failed: {' '.join(str(c) for c in command[:2])} (see above).")
             return code
     return _run(BIN / "python", "-m", "pytest", *args, env=env)
 

@@ -7,13 +7,13 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from counselbench.access import log
-from counselbench.access.policy import ANONYMOUS, actor_for
+from counselbench.access.policy import ANONYMOUS, ActorRequest, actor_for
 from counselbench.core.errors import CoreErrorCode, error_payload
 
 SESSION_ORG = "cb_org_id"
@@ -24,11 +24,11 @@ SESSION_SEEN = "cb_auth_seen"
 _SEEN_RESOLUTION = 60
 
 
-def _is_api(request: HttpRequest) -> bool:
+def _is_api(request: ActorRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _end_session(request: HttpRequest, message: str) -> HttpResponse | None:
+def _end_session(request: ActorRequest, message: str) -> HttpResponse | None:
     logout(request)
     if _is_api(request):
         return None  # the API answers 401 itself for an anonymous caller
@@ -46,7 +46,7 @@ class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: ActorRequest) -> HttpResponse:
         if request.user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             started = request.session.get(SESSION_STARTED, now)
@@ -79,7 +79,7 @@ class ActorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: ActorRequest) -> HttpResponse:
         request.actor = ANONYMOUS
         user = request.user
         if not user.is_authenticated:
@@ -111,14 +111,14 @@ class ActorMiddleware:
         return self.get_response(request)
 
 
-def mfa_requirement_response(request: HttpRequest) -> HttpResponse | None:
+def mfa_requirement_response(request: ActorRequest) -> HttpResponse | None:
     """Refuse everything but two-factor setup while the current organization requires it."""
     from counselbench.accounts.selectors import has_two_factor
 
     actor = request.actor
     if actor.organization is None or not actor.organization.require_mfa:
         return None
-    if has_two_factor(actor.user):
+    if has_two_factor(actor.authenticated_user):
         return None
     message = (
         f"{actor.organization.name} requires two-factor authentication. Set it up to continue."

@@ -18,10 +18,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.db import models
+from django.http import HttpRequest
 
 from counselbench.access.models import AccessLogEntry
 from counselbench.accounts.models import ApiToken, User
-from counselbench.core.errors import NotFound, PermissionDenied
+from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
 from counselbench.organizations.models import (
     ADMIN_ROLES,
     Invitation,
@@ -61,6 +62,20 @@ class Actor:
         return self.user is not None
 
     @property
+    def authenticated_user(self) -> User:
+        """The user, for code that runs only for signed-in actors; refuses otherwise."""
+        if self.user is None:
+            raise PermissionDenied("Sign in first.", code=CoreErrorCode.NOT_AUTHENTICATED)
+        return self.user
+
+    @property
+    def current_organization(self) -> Organization:
+        """The organization acted in, for code that needs one; 404 for an actor without one."""
+        if self.organization is None:
+            raise NotFound("You are not acting in an organization.")
+        return self.organization
+
+    @property
     def is_org_admin(self) -> bool:
         return self.organization is not None and self.role in ADMIN_ROLES
 
@@ -70,6 +85,12 @@ class Actor:
 
 
 ANONYMOUS = Actor(user=None)
+
+
+class ActorRequest(HttpRequest):
+    """A request after ActorMiddleware (or API authentication) has resolved its actor."""
+
+    actor: Actor
 
 
 def actor_for(
@@ -96,7 +117,7 @@ def actor_for(
 
 
 def _organizations(actor: Actor) -> models.QuerySet:
-    return Organization.objects.filter(memberships__user=actor.user)
+    return Organization.objects.filter(memberships__user=actor.authenticated_user)
 
 
 def _memberships(actor: Actor) -> models.QuerySet:
@@ -116,17 +137,18 @@ def _tokens(actor: Actor) -> models.QuerySet:
 
 
 def _users(actor: Actor) -> models.QuerySet:
+    me = actor.authenticated_user
     if actor.organization is None:
-        return User.objects.filter(pk=actor.user.pk)
+        return User.objects.filter(pk=me.pk)
     return User.objects.filter(
-        models.Q(pk=actor.user.pk) | models.Q(memberships__organization=actor.organization)
+        models.Q(pk=me.pk) | models.Q(memberships__organization=actor.organization)
     ).distinct()
 
 
 def _access_log(actor: Actor) -> models.QuerySet:
     if not actor.is_org_admin:
         return AccessLogEntry.objects.none()
-    return AccessLogEntry.objects.filter(organization_id=actor.organization.pk)
+    return AccessLogEntry.objects.filter(organization_id=actor.current_organization.pk)
 
 
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
@@ -155,7 +177,7 @@ def visible(actor: Actor, model: type[M]) -> models.QuerySet[M]:
 
 
 def _admin_of(actor: Actor, organization_id: int | None) -> bool:
-    return actor.is_org_admin and actor.organization.pk == organization_id
+    return actor.is_org_admin and actor.current_organization.pk == organization_id
 
 
 def _organization_rule(actor: Actor, action: Action, obj: Any) -> bool:
@@ -185,14 +207,14 @@ def _invitation_rule(actor: Actor, action: Action, obj: Any) -> bool:
 def _token_rule(actor: Actor, action: Action, obj: Any) -> bool:
     if obj is ApiToken:
         # A token acts in an organization, so only members of one may create it.
-        return action == Action.CREATE and actor.user.memberships.exists()
-    return action in (Action.VIEW, Action.DELETE) and obj.user_id == actor.user.pk
+        return action == Action.CREATE and actor.authenticated_user.memberships.exists()
+    return action in (Action.VIEW, Action.DELETE) and obj.user_id == actor.authenticated_user.pk
 
 
 def _user_rule(actor: Actor, action: Action, obj: Any) -> bool:
     if action == Action.VIEW:
         return _users(actor).filter(pk=obj.pk).exists()
-    return action == Action.CHANGE and obj.pk == actor.user.pk
+    return action == Action.CHANGE and obj.pk == actor.authenticated_user.pk
 
 
 def _access_log_rule(actor: Actor, action: Action, obj: Any) -> bool:
@@ -230,7 +252,7 @@ def fetch(actor: Actor, model: type[M], action: Action = Action.VIEW, **lookup: 
     other tenants' ids reveal nothing), 403 if they may see it but not do `action` to it."""
     obj = visible(actor, model).filter(**lookup).first()
     if obj is None:
-        raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.")
+        raise NotFound(f"{str(model._meta.verbose_name).capitalize()} not found.")
     if action != Action.VIEW:
         require(actor, action, obj)
     return obj

@@ -1,9 +1,9 @@
 """API: who am I, and my API tokens."""
 
-from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from counselbench.access.policy import ActorRequest
 from counselbench.accounts import selectors, services
 from counselbench.accounts.schemas import MeOut, TokenCreatedOut, TokenCreateIn, TokenOut
 
@@ -11,7 +11,7 @@ router = Router(tags=["accounts"])
 
 
 @router.get("/me", response=MeOut, summary="The caller and the organization it acts in")
-def me(request: HttpRequest):
+def me(request: ActorRequest):
     actor = request.actor
     user = actor.user
     organization = None
@@ -37,12 +37,12 @@ def me(request: HttpRequest):
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
 @paginate
-def list_tokens(request: HttpRequest):
+def list_tokens(request: ActorRequest):
     return selectors.tokens_for(request.actor)
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenCreateIn):
+def create_token(request: ActorRequest, payload: TokenCreateIn):
     actor = request.actor
     slug = payload.organization or (actor.organization.slug if actor.organization else "")
     token, secret = services.create_token(
@@ -56,6 +56,6 @@ def create_token(request: HttpRequest, payload: TokenCreateIn):
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int):
+def revoke_token(request: ActorRequest, token_id: int):
     services.revoke_token(request.actor, token_id=token_id, request=request)
     return Status(204, None)

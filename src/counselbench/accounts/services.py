@@ -66,7 +66,7 @@ def create_token(
     now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=actor.user,
+            user=actor.authenticated_user,
             organization=organization,
             name=name,
             prefix=raw[:12],
@@ -116,9 +116,10 @@ def authenticate_token(raw: str, *, request: HttpRequest | None = None) -> Actor
     actor = actor_for(token.user, token.organization, token=token)
     if actor.organization is None:
         return None
-    if actor.organization.require_mfa and not has_two_factor(actor.user):
+    organization = actor.current_organization
+    if organization.require_mfa and not has_two_factor(token.user):
         raise PermissionDenied(
-            f"{actor.organization.name} requires two-factor authentication.",
+            f"{organization.name} requires two-factor authentication.",
             code=CoreErrorCode.MFA_REQUIRED,
             unblock="Turn on two-factor authentication for this account, then retry.",
         )

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from counselbench.access.policy import ActorRequest
 from counselbench.accounts import selectors, services
 from counselbench.accounts.forms import ProfileForm, TokenForm
 from counselbench.core.errors import DomainError
@@ -16,7 +17,7 @@ from counselbench.organizations.selectors import memberships_of_user, organizati
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: ActorRequest) -> HttpResponse:
     user = request.actor.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name})
     if request.method == "POST" and form.is_valid():
@@ -37,7 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     organizations = list(organizations_of(actor))
     initial = {"organization": actor.organization.slug if actor.organization else None}
@@ -71,7 +72,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: ActorRequest, token_id: int) -> HttpResponse:
     token = services.revoke_token(request.actor, token_id=token_id, request=request)
     messages.success(request, f"Token “{token.name}” revoked. Requests using it now get 401.")
     return redirect("accounts:tokens")

@@ -1,7 +1,6 @@
 """Template context every page needs: the actor and the navigation for their role."""
 
 from django.http import HttpRequest
-
 from django.utils.functional import SimpleLazyObject
 
 from counselbench.core.navigation import navigation_for

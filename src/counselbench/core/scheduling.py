@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django_tasks.base import Task
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    task: object
+    task: Task
     every: timedelta
 
     def slot(self, now: datetime) -> datetime:
@@ -36,7 +37,7 @@ PERIODIC_JOBS: dict[str, PeriodicJob] = {}
 
 
 def periodic(*, every: timedelta):
-    def register(task):
+    def register(task: Task) -> Task:
         name = f"{task.module_path}"
         PERIODIC_JOBS[name] = PeriodicJob(name=name, task=task, every=every)
         return task

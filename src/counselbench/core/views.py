@@ -1,14 +1,15 @@
 """The home page and the liveness probe."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from counselbench.access.policy import ActorRequest
 from counselbench.organizations.selectors import members
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     if not actor.is_authenticated:
         return render(request, "core/landing.html")
@@ -17,12 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: ActorRequest) -> JsonResponse:
     """Liveness for load balancers: the process answers. Touches no database on purpose."""
     return JsonResponse({"status": "ok"})
 
 
-def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+def not_found(request: ActorRequest, exception=None) -> HttpResponse:
     """404 in the API's error shape under /api/, as a page elsewhere."""
     if request.path.startswith("/api/"):
         from counselbench.core.errors import CoreErrorCode, error_payload

@@ -1,9 +1,9 @@
 """API: my organizations, the current organization's settings, members and invitations."""
 
-from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from counselbench.access.policy import ActorRequest
 from counselbench.core.errors import NotFound
 from counselbench.organizations import selectors, services
 from counselbench.organizations.schemas import (
@@ -21,7 +21,7 @@ from counselbench.organizations.schemas import (
 router = Router(tags=["organizations"])
 
 
-def _current(request: HttpRequest):
+def _current(request: ActorRequest):
     if request.actor.organization is None:
         raise NotFound("You are not acting in an organization.")
     return request.actor.organization
@@ -33,7 +33,7 @@ def _current(request: HttpRequest):
     summary="Organizations I belong to, with my role in each",
 )
 @paginate
-def list_my_organizations(request: HttpRequest):
+def list_my_organizations(request: ActorRequest):
     return selectors.memberships_of_user(request.actor)
 
 
@@ -42,7 +42,7 @@ def list_my_organizations(request: HttpRequest):
     response={201: OrganizationOut},
     summary="Create an organization (you become its administrator)",
 )
-def create_organization(request: HttpRequest, payload: OrganizationCreateIn):
+def create_organization(request: ActorRequest, payload: OrganizationCreateIn):
     org = services.create_organization(
         request.actor,
         name=payload.name,
@@ -58,7 +58,7 @@ def create_organization(request: HttpRequest, payload: OrganizationCreateIn):
     response=OrganizationOut,
     summary="The organization this request acts in",
 )
-def current_organization(request: HttpRequest):
+def current_organization(request: ActorRequest):
     return _current(request)
 
 
@@ -67,7 +67,7 @@ def current_organization(request: HttpRequest):
     response=OrganizationOut,
     summary="Change the current organization's settings (administrators)",
 )
-def update_current_organization(request: HttpRequest, payload: OrganizationSettingsIn):
+def update_current_organization(request: ActorRequest, payload: OrganizationSettingsIn):
     _current(request)
     return services.update_settings(
         request.actor, request=request, **payload.dict(exclude_unset=True)
@@ -76,21 +76,21 @@ def update_current_organization(request: HttpRequest, payload: OrganizationSetti
 
 @router.get("/memberships", response=list[MemberOut], summary="Members of the current organization")
 @paginate
-def list_members(request: HttpRequest):
+def list_members(request: ActorRequest):
     return selectors.members(request.actor)
 
 
 @router.patch(
     "/memberships/{int:membership_id}", response=MemberOut, summary="Change a member's role"
 )
-def change_role(request: HttpRequest, membership_id: int, payload: RoleIn):
+def change_role(request: ActorRequest, membership_id: int, payload: RoleIn):
     return services.change_role(
         request.actor, membership_id=membership_id, role=payload.role, request=request
     )
 
 
 @router.delete("/memberships/{int:membership_id}", response={204: None}, summary="Remove a member")
-def remove_member(request: HttpRequest, membership_id: int):
+def remove_member(request: ActorRequest, membership_id: int):
     services.remove_member(request.actor, membership_id=membership_id, request=request)
     return Status(204, None)
 
@@ -101,7 +101,7 @@ def remove_member(request: HttpRequest, membership_id: int):
     summary="Invitations of the current organization (administrators)",
 )
 @paginate
-def list_invitations(request: HttpRequest):
+def list_invitations(request: ActorRequest):
     return selectors.invitations(request.actor)
 
 
@@ -110,7 +110,7 @@ def list_invitations(request: HttpRequest):
     response={201: InvitationOut},
     summary="Invite someone by email (the link is emailed, signed and expiring)",
 )
-def create_invitation(request: HttpRequest, payload: InvitationIn):
+def create_invitation(request: ActorRequest, payload: InvitationIn):
     invitation = services.invite_member(
         request.actor, email=payload.email, role=payload.role, request=request
     )
@@ -120,7 +120,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn):
 @router.delete(
     "/invitations/{int:invitation_id}", response={204: None}, summary="Revoke an open invitation"
 )
-def revoke_invitation(request: HttpRequest, invitation_id: int):
+def revoke_invitation(request: ActorRequest, invitation_id: int):
     services.revoke_invitation(request.actor, invitation_id=invitation_id, request=request)
     return Status(204, None)
 
@@ -130,7 +130,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: int):
     response=MyMembershipOut,
     summary="Accept an invitation addressed to my email",
 )
-def accept_invitation(request: HttpRequest, payload: InvitationAcceptIn):
+def accept_invitation(request: ActorRequest, payload: InvitationAcceptIn):
     membership = services.accept_invitation(
         request.actor.user, token=payload.token, request=request
     )

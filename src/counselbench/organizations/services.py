@@ -82,7 +82,7 @@ def create_organization(
             name=name, slug=slug, kind=kind, time_zone=time_zone
         )
         membership = Membership.objects.create(
-            organization=organization, user=actor.user, role=organization.admin_role
+            organization=organization, user=actor.authenticated_user, role=organization.admin_role
         )
         log.record(
             "organization.created",
@@ -110,8 +110,8 @@ def update_settings(
     require_mfa: bool | None = None,
     request: HttpRequest | None = None,
 ) -> Organization:
-    organization = actor.organization
-    require(actor, Action.MANAGE, organization)  # no organization → no rule → refused
+    organization = actor.current_organization
+    require(actor, Action.MANAGE, organization)
     changed: dict[str, object] = {}
     if name is not None:
         name = name.strip()
@@ -121,7 +121,7 @@ def update_settings(
     if time_zone is not None:
         changed["time_zone"] = _check_time_zone(time_zone)
     if require_mfa is not None:
-        if require_mfa and not has_two_factor(actor.user):
+        if require_mfa and not has_two_factor(actor.authenticated_user):
             raise RuleViolation(
                 Code.MFA_REQUIRED_SELF,
                 "Turn on two-factor authentication for your own account before requiring it.",
@@ -156,7 +156,7 @@ def change_role(
     actor: Actor, *, membership_id: int, role: str, request: HttpRequest | None = None
 ) -> Membership:
     membership = fetch(actor, Membership, Action.CHANGE, pk=membership_id)
-    organization = actor.organization
+    organization = actor.current_organization
     new_role = _check_role(organization, role)
     if membership.role == new_role:
         return membership
@@ -190,7 +190,7 @@ def remove_member(actor: Actor, *, membership_id: int, request: HttpRequest | No
     """Remove a member: their sessions for this organization end at their next request and their
     API tokens for it are revoked."""
     membership = fetch(actor, Membership, Action.DELETE, pk=membership_id)
-    organization = actor.organization
+    organization = actor.current_organization
     with transaction.atomic():
         list(Membership.objects.select_for_update().filter(organization=organization))
         if (
@@ -222,8 +222,13 @@ def invite_member(
     actor: Actor, *, email: str, role: str, request: HttpRequest | None = None
 ) -> Invitation:
     """Invite by email. Re-inviting an address replaces its open invitation (a fresh link)."""
-    organization = actor.organization
-    require(actor, Action.INVITE, organization, "Only an organization's administrators can invite.")
+    require(
+        actor,
+        Action.INVITE,
+        actor.organization,
+        "Only an organization's administrators can invite.",
+    )
+    organization = actor.current_organization
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -244,7 +249,7 @@ def invite_member(
             organization=organization,
             email=email,
             role=role,
-            invited_by=actor.user,
+            invited_by=actor.authenticated_user,
             created_at=now,
             expires_at=now + settings.INVITATION_MAX_AGE,
         )

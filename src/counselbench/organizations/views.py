@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from counselbench.access.middleware import SESSION_ORG
-from counselbench.access.policy import Action, can, fetch, require
+from counselbench.access.policy import Action, ActorRequest, can, fetch, require
 from counselbench.core.errors import DomainError, NotFound
 from counselbench.core.forms import add_domain_error
 from counselbench.core.pagination import page_of
@@ -23,7 +23,7 @@ from counselbench.organizations.forms import (
 from counselbench.organizations.models import Membership, Organization, roles_for_kind
 
 
-def _require_organization(request: HttpRequest) -> Organization:
+def _require_organization(request: ActorRequest) -> Organization:
     if request.actor.organization is None:
         raise NotFound("You are not a member of an organization yet.")
     return request.actor.organization
@@ -31,7 +31,7 @@ def _require_organization(request: HttpRequest) -> Organization:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: ActorRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,7 +49,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch(request: HttpRequest, organization_id: int) -> HttpResponse:
+def switch(request: ActorRequest, organization_id: int) -> HttpResponse:
     organization = fetch(request.actor, Organization, Action.ACT_IN, pk=organization_id)
     request.session[SESSION_ORG] = organization.pk
     messages.info(request, f"You are now working in {organization.name}.")
@@ -61,7 +61,7 @@ def switch(request: HttpRequest, organization_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     organization = _require_organization(request)
     may_manage = can(actor, Action.MANAGE, organization)
@@ -99,7 +99,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def change_role(request: ActorRequest, membership_id: int) -> HttpResponse:
     try:
         membership = services.change_role(
             request.actor,
@@ -138,7 +138,7 @@ def change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def remove_member(request: ActorRequest, membership_id: int) -> HttpResponse:
     try:
         services.remove_member(request.actor, membership_id=membership_id, request=request)
     except DomainError as error:
@@ -154,7 +154,7 @@ def remove_member(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def revoke_invitation(request: ActorRequest, invitation_id: int) -> HttpResponse:
     try:
         invitation = services.revoke_invitation(
             request.actor, invitation_id=invitation_id, request=request
@@ -170,7 +170,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_settings(request: HttpRequest) -> HttpResponse:
+def organization_settings(request: ActorRequest) -> HttpResponse:
     organization = _require_organization(request)
     require(request.actor, Action.MANAGE, organization)
     form = SettingsForm(
@@ -193,7 +193,7 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: ActorRequest) -> HttpResponse:
     organization = _require_organization(request)
     require(request.actor, Action.MANAGE, organization)
     return render(
@@ -204,7 +204,7 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: ActorRequest, token: str) -> HttpResponse:
     """The emailed link. Public: it tells an anonymous visitor to sign in or sign up first."""
     try:
         invitation = services.invitation_from_token(token)
