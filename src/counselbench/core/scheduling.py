@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django_tasks.base import Task
 from django.utils import timezone
+from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
 
