@@ -2,16 +2,25 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
-os.environ.setdefault("TASK_BACKEND", "immediate")
-os.environ.setdefault("LOG_FORMAT", "text")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("API_RATE_ANONYMOUS", "100000/m")
-os.environ.setdefault("API_RATE_AUTHENTICATED", "100000/m")
-
-from counselbench.settings import *  # noqa: F403
+# Test defaults, applied only while the real settings module reads the environment, so that
+# subprocesses started by tests (the CLI, gunicorn) see the environment they would in real use.
+_TEST_DEFAULTS = {
+    "SECRET_KEY": "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "DEBUG": "false",
+    "DATA_DIR": os.path.join(os.path.dirname(__file__), "..", "var", "test"),
+    "TASK_BACKEND": "immediate",
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "WARNING",
+    "API_RATE_ANONYMOUS": "100000/m",
+    "API_RATE_AUTHENTICATED": "100000/m",
+}
+_added = {key: value for key, value in _TEST_DEFAULTS.items() if key not in os.environ}
+os.environ.update(_added)
+try:
+    from counselbench.settings import *  # noqa: F403
+finally:
+    for key in _added:
+        del os.environ[key]
 
 # Argon2 is what production uses (asserted in tests/accounts); MD5 keeps fixtures fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
