@@ -71,6 +71,24 @@ def cast(db) -> Cast:
     )
 
 
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """Code that runs outside Django's test client (a raw WSGI call, the task worker) calls
+    close_old_connections, which on PostgreSQL closes the connection holding the test's
+    transaction. Suspend it, as Django's test client does for its own requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttles and rate limits live in the cache; no test may inherit another's counters.

@@ -20,6 +20,7 @@ def owner_token(cast):
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.usefixtures("keep_test_connection")
 def test_api_conforms_to_its_schema(case, owner_token):
     # "Schema-valid data must be accepted" does not hold for a business API: an email-shaped
     # string can still be a current member (409), a time zone name can be unknown (422). Every

@@ -36,6 +36,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
     production = {
         "DEBUG": "false",
         "DATA_DIR": str(tmp_path),
+        # Its own fresh database, whichever one the suite runs on.
+        "DATABASE_URL": f"sqlite:///{tmp_path}/check.sqlite3",
         "SECRET_KEY": "k" * 20 + "a-long-and-random-enough-production-secret-value-x9",
         "SITE_URL": "https://counselbench.example.com",
     }
