@@ -61,3 +61,21 @@ def test_production_settings_set_the_security_headers(client, db):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
+    """`serve` runs collectstatic; a vendored file referencing a missing one once broke it."""
+    result = _run(
+        "manage",
+        "collectstatic",
+        "--noinput",
+        "-v",
+        "0",
+        DEBUG="false",
+        DATA_DIR=str(tmp_path),
+        SECRET_KEY="s" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/htmx-2.0.11/htmx.min.js" in manifest

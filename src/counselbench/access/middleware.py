@@ -113,12 +113,11 @@ class ActorMiddleware:
 
 def mfa_requirement_response(request: ActorRequest) -> HttpResponse | None:
     """Refuse everything but two-factor setup while the current organization requires it."""
-    from counselbench.accounts.selectors import has_two_factor
 
     actor = request.actor
     if actor.organization is None or not actor.organization.require_mfa:
         return None
-    if has_two_factor(actor.authenticated_user):
+    if actor.has_two_factor():
         return None
     message = (
         f"{actor.organization.name} requires two-factor authentication. Set it up to continue."

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from allauth.mfa.models import Authenticator
 from django.db import models
 from django.http import HttpRequest
 
@@ -56,6 +57,9 @@ class Actor:
     role: Role | None = None
     token: ApiToken | None = None
     engagements: tuple[Any, ...] = field(default_factory=tuple)
+    # Facts about the user, when the authentication already learned them (None: look them up).
+    two_factor: bool | None = None
+    professional: bool | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -79,8 +83,17 @@ class Actor:
     def is_org_admin(self) -> bool:
         return self.organization is not None and self.role in ADMIN_ROLES
 
+    def has_two_factor(self) -> bool:
+        if self.two_factor is not None:
+            return self.two_factor
+        return Authenticator.objects.filter(
+            user=self.authenticated_user, type=Authenticator.Type.TOTP
+        ).exists()
+
     @property
     def is_professional(self) -> bool:
+        if self.professional is not None:
+            return self.professional
         return self.user is not None and hasattr(self.user, "professional_profile")
 
 

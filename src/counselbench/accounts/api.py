@@ -29,7 +29,7 @@ def me(request: ActorRequest):
         "id": user.pk,
         "email": user.email,
         "full_name": user.full_name,
-        "two_factor_enabled": selectors.has_two_factor(user),
+        "two_factor_enabled": actor.has_two_factor(),
         "is_professional": actor.is_professional,
         "organization": organization,
     }

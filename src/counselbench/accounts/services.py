@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from counselbench.access import log
-from counselbench.access.policy import Action, Actor, actor_for, fetch, require, visible
+from counselbench.access.policy import Action, Actor, fetch, require, visible
 from counselbench.accounts.error_codes import AccountsErrorCode
 from counselbench.accounts.models import ApiToken
-from counselbench.accounts.selectors import has_two_factor
+from counselbench.accounts.selectors import token_holder
 from counselbench.core.errors import CoreErrorCode, Invalid, PermissionDenied
-from counselbench.organizations.models import Organization
+from counselbench.organizations.models import Organization, Role
 
 TOKEN_PREFIX = "cbt_"  # noqa: S105 (a public marker, not a secret)
 MAX_TOKEN_DAYS = 365
@@ -106,18 +106,24 @@ def authenticate_token(raw: str, *, request: HttpRequest | None = None) -> Actor
     its user is inactive or no longer a member of the token's organization."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user", "organization")
-        .filter(secret_hash=hash_secret(raw))
-        .first()
+    holder = token_holder(hash_secret(raw))
+    if holder is None:
+        return None
+    token = holder.token
+    if not token.is_usable() or not token.user.is_active:
+        return None
+    if holder.role is None:  # no longer a member of the token's organization
+        return None
+    actor = Actor(
+        user=token.user,
+        organization=token.organization,
+        role=Role(holder.role),
+        token=token,
+        two_factor=holder.has_totp,
+        professional=holder.is_professional,
     )
-    if token is None or not token.is_usable() or not token.user.is_active:
-        return None
-    actor = actor_for(token.user, token.organization, token=token)
-    if actor.organization is None:
-        return None
     organization = actor.current_organization
-    if organization.require_mfa and not has_two_factor(token.user):
+    if organization.require_mfa and not actor.has_two_factor():
         raise PermissionDenied(
             f"{organization.name} requires two-factor authentication.",
             code=CoreErrorCode.MFA_REQUIRED,

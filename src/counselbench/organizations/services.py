@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from counselbench.access import log
 from counselbench.access.policy import Action, Actor, fetch, require
 from counselbench.accounts.models import ApiToken, User
-from counselbench.accounts.selectors import has_two_factor
 from counselbench.core.errors import Invalid, NotFound, RuleViolation
 from counselbench.organizations.error_codes import OrganizationsErrorCode as Code
 from counselbench.organizations.models import (
@@ -121,7 +120,7 @@ def update_settings(
     if time_zone is not None:
         changed["time_zone"] = _check_time_zone(time_zone)
     if require_mfa is not None:
-        if require_mfa and not has_two_factor(actor.authenticated_user):
+        if require_mfa and not actor.has_two_factor():
             raise RuleViolation(
                 Code.MFA_REQUIRED_SELF,
                 "Turn on two-factor authentication for your own account before requiring it.",
