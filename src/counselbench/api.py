@@ -10,11 +10,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import Throttled as NinjaThrottled
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from counselbench.accounts.api import router as accounts_router
 from counselbench.accounts.services import authenticate_token
 from counselbench.core.errors import CoreErrorCode, DomainError, FieldError, error_payload
+from counselbench.core.throttling import AnonymousThrottle, UserThrottle
 from counselbench.organizations.api import router as organizations_router
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,8 @@ api = CounselbenchAPI(
     urls_namespace="api",
     auth=[BearerToken(), BrowserSession()],
     throttle=[
-        AnonRateThrottle(settings.API_RATE_ANONYMOUS),
-        AuthRateThrottle(settings.API_RATE_AUTHENTICATED),
+        AnonymousThrottle(settings.API_RATE_ANONYMOUS),
+        UserThrottle(settings.API_RATE_AUTHENTICATED),
     ],
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -52,8 +52,8 @@ def test_malformed_json_is_a_clean_400_or_422(cast):
 
 
 def test_429_when_a_caller_exceeds_the_rate(cast, monkeypatch):
-    throttle = next(t for t in api.throttle if type(t).__name__ == "AuthRateThrottle")
-    monkeypatch.setattr(throttle, "num_requests", 3)
+    throttle = next(t for t in api.throttle if type(t).__name__ == "UserThrottle")
+    monkeypatch.setattr(throttle, "limit", 3)
     client = cast.client("owner")
     statuses = [client.get("/api/v1/me").status_code for _ in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
@@ -94,3 +94,40 @@ def test_a_body_that_is_not_the_declared_object_is_refused_and_changes_nothing(c
     _shape(response)
     cast.firm.refresh_from_db()
     assert cast.firm.name == "Whitfield & Moreno LLP" and not cast.firm.require_mfa
+
+
+def test_the_limit_is_per_user_across_their_tokens(cast, monkeypatch):
+    from counselbench.accounts.services import create_token
+
+    user_throttle = next(t for t in api.throttle if type(t).__name__ == "UserThrottle")
+    monkeypatch.setattr(user_throttle, "limit", 2)
+    _, first = create_token(cast.actor("owner"), name="a", organization_slug="our-firm")
+    _, second = create_token(cast.actor("owner"), name="b", organization_slug="our-firm")
+    client = Client()
+    statuses = [
+        client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code
+        for secret in (first, second, first)
+    ]
+    assert statuses == [200, 200, 429]  # a second token does not double the allowance
+    _, attorney = create_token(cast.actor("attorney"), name="c", organization_slug="our-firm")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {attorney}").status_code == 200
+
+
+def test_the_anonymous_limit_counts_per_address(rf, monkeypatch):
+    """For public operations (authenticated ones answer 401 before any throttle runs)."""
+    anon_throttle = next(t for t in api.throttle if type(t).__name__ == "AnonymousThrottle")
+    monkeypatch.setattr(anon_throttle, "limit", 1)
+    allowed = [
+        anon_throttle.allow_request(rf.get("/", REMOTE_ADDR=ip))
+        for ip in ("203.0.113.1", "203.0.113.1", "203.0.113.2")
+    ]
+    assert allowed == [True, False, True]
+    assert 0 < anon_throttle.wait() <= 60
+
+
+def test_a_malformed_rate_is_refused():
+    from counselbench.core.throttling import parse_rate
+
+    assert parse_rate("120/m") == (120, 60)
+    with pytest.raises(ValueError, match="not N/s"):
+        parse_rate("lots")

@@ -153,6 +153,34 @@ def test_4_owner_invites_a_member(page: Page, server: Server, shot) -> None:
     assert "Whitfield" in page_html.decode(), "the invitation page does not name the firm"
 
 
+def test_4b_role_changes_save_in_place_and_refusals_explain_themselves(
+    page: Page, console: ConsoleLog, shot
+) -> None:
+    page.goto("/org/members/")
+    # Allowed: an attorney becomes staff, saved in place by htmx (no page load).
+    priya = page.get_by_label("Role of Priya Shah")
+    priya.select_option("staff")
+    expect(page.locator("tr", has=priya).get_by_text("Saved")).to_be_visible()
+    # Refused: the only owner cannot demote herself. The row says why and shows the real role.
+    own = page.get_by_label(f"Role of {OWNER_NAME}")
+    own.select_option("staff")
+    row = page.locator("tr", has=page.get_by_label(f"Role of {OWNER_NAME}"))
+    expect(row.get_by_role("alert")).to_contain_text("is the only owner")
+    expect(page.get_by_label(f"Role of {OWNER_NAME}")).to_have_value("owner")
+    shot(page, "04b-role-change-refused-in-place")
+    # Chromium logs every 4xx response; this 409 is the refusal the step asked for.
+    expected = [e for e in console.errors if "409" in e and "/role/" in e]
+    assert len(expected) == 1, console.errors
+    console.errors.remove(expected[0])
+    page.reload()
+    expect(page.get_by_label("Role of Priya Shah")).to_have_value("staff")
+    expect(page.get_by_label(f"Role of {OWNER_NAME}")).to_have_value("owner")
+    page.get_by_label("Role of Priya Shah").select_option("attorney")  # leave the demo as it was
+    expect(
+        page.locator("tr", has=page.get_by_label("Role of Priya Shah")).get_by_text("Saved")
+    ).to_be_visible()
+
+
 def test_5_owner_creates_an_api_token_that_works(page: Page, server: Server, shot) -> None:
     page.goto("/profile/tokens/")
     page.get_by_text("Create a token").click()  # the form is folded in a <details>
