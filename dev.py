@@ -40,7 +40,7 @@ def ensure_installed(extra: str) -> None:
         return
     target = f".[{extra}]" if extra else "."
     print(f"Installing Counselbench and its dependencies ({target}) ...", flush=True)
-    quiet = ["--quiet"] if os.environ.get("CI") else []
+    quiet = ["--quiet"]  # errors still show; a first install takes a minute or two
     pip = [BIN / "python", "-m", "pip", "install", *quiet, "--disable-pip-version-check"]
     if _run(*pip, "--upgrade", "pip") or _run(*pip, "--editable", target):
         sys.exit("Installation failed; see the messages above.")

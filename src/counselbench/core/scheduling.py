@@ -58,6 +58,6 @@ def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
                 job.task.enqueue()
         except IntegrityError:
             continue  # another worker took this slot
-        logger.info("periodic job enqueued", extra={"job": job.name})
+        logger.info("periodic job enqueued: %s", job.name, extra={"job": job.name})
         enqueued.append(job.name)
     return enqueued
