@@ -4,7 +4,6 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from counselbench.access.policy import ActorRequest
-from counselbench.core.errors import NotFound
 from counselbench.organizations import selectors, services
 from counselbench.organizations.schemas import (
     InvitationAcceptIn,
@@ -19,12 +18,6 @@ from counselbench.organizations.schemas import (
 )
 
 router = Router(tags=["organizations"])
-
-
-def _current(request: ActorRequest):
-    if request.actor.organization is None:
-        raise NotFound("You are not acting in an organization.")
-    return request.actor.organization
 
 
 @router.get(
@@ -59,7 +52,7 @@ def create_organization(request: ActorRequest, payload: OrganizationCreateIn):
     summary="The organization this request acts in",
 )
 def current_organization(request: ActorRequest):
-    return _current(request)
+    return request.actor.current_organization
 
 
 @router.patch(
@@ -68,7 +61,6 @@ def current_organization(request: ActorRequest):
     summary="Change the current organization's settings (administrators)",
 )
 def update_current_organization(request: ActorRequest, payload: OrganizationSettingsIn):
-    _current(request)
     return services.update_settings(
         request.actor, request=request, **payload.dict(exclude_unset=True)
     )

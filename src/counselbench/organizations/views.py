@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from counselbench.access.middleware import SESSION_ORG
 from counselbench.access.policy import Action, ActorRequest, can, fetch, require
-from counselbench.core.errors import DomainError, NotFound
+from counselbench.core.errors import DomainError
 from counselbench.core.forms import add_domain_error
 from counselbench.core.pagination import page_of
 from counselbench.organizations import selectors, services
@@ -21,12 +21,6 @@ from counselbench.organizations.forms import (
     role_choices,
 )
 from counselbench.organizations.models import Membership, Organization, roles_for_kind
-
-
-def _require_organization(request: ActorRequest) -> Organization:
-    if request.actor.organization is None:
-        raise NotFound("You are not a member of an organization yet.")
-    return request.actor.organization
 
 
 @login_required
@@ -63,7 +57,7 @@ def switch(request: ActorRequest, organization_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def members(request: ActorRequest) -> HttpResponse:
     actor = request.actor
-    organization = _require_organization(request)
+    organization = request.actor.current_organization
     may_manage = can(actor, Action.MANAGE, organization)
     form = (
         InviteForm(
@@ -171,7 +165,7 @@ def revoke_invitation(request: ActorRequest, invitation_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_settings(request: ActorRequest) -> HttpResponse:
-    organization = _require_organization(request)
+    organization = request.actor.current_organization
     require(request.actor, Action.MANAGE, organization)
     form = SettingsForm(
         request.POST or None,
@@ -194,7 +188,7 @@ def organization_settings(request: ActorRequest) -> HttpResponse:
 
 @login_required
 def activity(request: ActorRequest) -> HttpResponse:
-    organization = _require_organization(request)
+    organization = request.actor.current_organization
     require(request.actor, Action.MANAGE, organization)
     return render(
         request,
