@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "counselbench.accounts",
     "counselbench.organizations",
     "counselbench.talent",
+    "counselbench.selfaudit",
 ]
 
 MIDDLEWARE = [
