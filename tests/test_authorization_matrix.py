@@ -20,6 +20,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from counselbench.accounts.services import create_token
 from counselbench.api import api
 from counselbench.organizations.services import invitation_token
+from counselbench.selfaudit.services import (
+    EntryInput,
+    ParticipantInput,
+    add_entries,
+    create_audit,
+)
 from tests.factories import InvitationFactory
 
 ROLES = (
@@ -48,6 +54,26 @@ def owner_token_id(cast):
 
 def our_invitation(cast):
     return InvitationFactory(organization=cast.firm, invited_by=cast.owner)
+
+
+def our_audit(cast):
+    """A one-week audit of our firm with the owner, attorney and staff taking part."""
+    people = [
+        ParticipantInput(cast.owner.pk, "attorney", 45000),
+        ParticipantInput(cast.attorney.pk, "attorney", 30000),
+        ParticipantInput(cast.staff.pk, "paralegal", 4000),
+    ]
+    return create_audit(cast.actor("owner"), name="Week", participants=people)
+
+
+def attorney_entry(cast):
+    audit = our_audit(cast)
+    (entry,) = add_entries(
+        cast.actor("attorney"),
+        audit_id=audit.pk,
+        entries=[EntryInput(cast.attorney.pk, audit.starts_on, 45, "Draft motion to compel")],
+    )
+    return entry
 
 
 @dataclass(frozen=True)
@@ -286,6 +312,99 @@ ROUTES: list[Route] = [
         json=True,
         data=lambda c: {"token": INVITE_TOKEN(c)},
     ),
+]
+
+AUDIT = lambda c: our_audit(c).pk  # noqa: E731
+OUR_FIRM_API = (401, 200, 200, 200, 404, 404, 404, 404)
+OUR_FIRM_OWNER_API = (401, 200, 403, 403, 404, 404, 404, 404)
+
+ROUTES += [
+    # --- Self-audit -------------------------------------------------------------------------
+    Route("GET /api/v1/audits", "GET", lambda c: "/api/v1/audits", API_ME),
+    Route(
+        "POST /api/v1/audits",
+        "POST",
+        lambda c: "/api/v1/audits",
+        (401, 201, 403, 403, 403, 403, 403, 201),
+        data={"name": "Week of March 3"},
+        json=True,
+    ),
+    Route(
+        "GET /api/v1/audits/{audit_id}", "GET", lambda c: f"/api/v1/audits/{AUDIT(c)}", OUR_FIRM_API
+    ),
+    Route(
+        "PATCH /api/v1/audits/{audit_id}",
+        "PATCH",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}",
+        OUR_FIRM_OWNER_API,
+        data={"name": "Renamed"},
+        json=True,
+    ),
+    Route(
+        "DELETE /api/v1/audits/{audit_id}",
+        "DELETE",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}",
+        (401, 204, 403, 403, 404, 404, 404, 404),
+    ),
+    Route(
+        "POST /api/v1/audits/{audit_id}/participants",
+        "POST",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/participants",
+        OUR_FIRM_OWNER_API,
+        json=True,
+        data=lambda c: {
+            "user_id": c.staff.pk,
+            "level": "administrative",
+            "hourly_value_cents": 3500,
+        },
+    ),
+    Route(
+        "GET /api/v1/audits/{audit_id}/entries",
+        "GET",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/entries",
+        OUR_FIRM_API,
+    ),
+    # Each role logs for the staff member: staff may log their own time; anyone else's → 422.
+    Route(
+        "POST /api/v1/audits/{audit_id}/entries",
+        "POST",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/entries",
+        (401, 201, 201, 201, 404, 404, 404, 404),
+        json=True,
+        data=lambda c: {
+            "entries": [
+                {
+                    "user_id": c.staff.pk,
+                    "date": str(__import__("datetime").date.today()),
+                    "minutes": 30,
+                    "description": "E-file answer",
+                }
+            ]
+        },
+    ),
+    # Staff see only their own entries, so the attorney's entry is not found for them.
+    Route(
+        "PATCH /api/v1/audits/{audit_id}/entries/{entry_id}",
+        "PATCH",
+        lambda c: (lambda e: f"/api/v1/audits/{e.audit_id}/entries/{e.pk}")(attorney_entry(c)),
+        (401, 200, 200, 404, 404, 404, 404, 404),
+        data={"minutes": 60},
+        json=True,
+    ),
+    Route(
+        "DELETE /api/v1/audits/{audit_id}/entries/{entry_id}",
+        "DELETE",
+        lambda c: (lambda e: f"/api/v1/audits/{e.audit_id}/entries/{e.pk}")(attorney_entry(c)),
+        (401, 204, 204, 404, 404, 404, 404, 404),
+    ),
+    # The hit list shows hourly values: owners and attorneys only.
+    Route(
+        "GET /api/v1/audits/{audit_id}/hit-list",
+        "GET",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/hit-list",
+        (401, 200, 200, 403, 404, 404, 404, 404),
+    ),
+    Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}

@@ -16,6 +16,7 @@ from counselbench.accounts.services import authenticate_token
 from counselbench.core.errors import CoreErrorCode, DomainError, FieldError, error_payload
 from counselbench.core.throttling import AnonymousThrottle, UserThrottle
 from counselbench.organizations.api import router as organizations_router
+from counselbench.selfaudit.api import router as selfaudit_router
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ api = CounselbenchAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
+api.add_router("", selfaudit_router)
 
 
 def _respond(request: HttpRequest, status: int, payload: dict) -> HttpResponse:

@@ -131,3 +131,13 @@ def test_a_malformed_rate_is_refused():
     assert parse_rate("120/m") == (120, 60)
     with pytest.raises(ValueError, match="not N/s"):
         parse_rate("lots")
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/memberships/36893488147419103233", "/api/v1/tokens/99999999999999999999"]
+)
+def test_an_id_too_large_for_the_database_is_not_found(cast, url):
+    """Found by the OpenAPI fuzz: such ids overflowed the database integer (500)."""
+    response = cast.client("owner").delete(url)
+    assert response.status_code == 404
+    assert _shape(response)["code"] == "not_found"

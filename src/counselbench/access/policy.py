@@ -31,6 +31,13 @@ from counselbench.organizations.models import (
     Organization,
     Role,
 )
+from counselbench.selfaudit.models import (
+    AuditPeriod,
+    MarketRate,
+    Participant,
+    TaskCategory,
+    TaskEntry,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,6 +51,9 @@ class Action(StrEnum):
     MANAGE = "manage"  # settings, members, invitations, activity log
     INVITE = "invite"
     ACT_IN = "act_in"  # make this organization the current one
+    # Self-audit: hourly values are visible to owners and attorneys only (issue 3).
+    VIEW_HOURLY_VALUES = "view_hourly_values"
+    LOG_TIME = "log_time"  # add task entries to an audit
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,42 @@ def _access_log(actor: Actor) -> models.QuerySet:
     return AccessLogEntry.objects.filter(organization_id=actor.current_organization.pk)
 
 
+FIRM_ROLES_SEEING_VALUES = frozenset({Role.OWNER, Role.ATTORNEY})
+
+
+def _in_firm(actor: Actor) -> bool:
+    return actor.organization is not None and actor.role in (Role.OWNER, Role.ATTORNEY, Role.STAFF)
+
+
+def _audits(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return AuditPeriod.objects.none()
+    return AuditPeriod.objects.filter(organization=actor.organization)
+
+
+def _participants(actor: Actor) -> models.QuerySet:
+    return Participant.objects.filter(audit__in=_audits(actor))
+
+
+def _entries(actor: Actor) -> models.QuerySet:
+    entries = TaskEntry.objects.filter(audit__in=_audits(actor))
+    if actor.role == Role.STAFF:  # staff see only their own entries
+        entries = entries.filter(participant__user=actor.user)
+    return entries
+
+
+def _categories(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return TaskCategory.objects.none()
+    return TaskCategory.objects.filter(organization=actor.organization)
+
+
+def _market_rates(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return MarketRate.objects.none()
+    return MarketRate.objects.filter(organization=actor.organization)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -171,6 +217,11 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     ApiToken: _tokens,
     User: _users,
     AccessLogEntry: _access_log,
+    AuditPeriod: _audits,
+    Participant: _participants,
+    TaskEntry: _entries,
+    TaskCategory: _categories,
+    MarketRate: _market_rates,
 }
 
 
@@ -236,6 +287,48 @@ def _access_log_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return action == Action.VIEW and _admin_of(actor, obj.organization_id)
 
 
+def _owner_of(actor: Actor, organization_id: int | None) -> bool:
+    return actor.role == Role.OWNER and actor.current_organization.pk == organization_id
+
+
+def _audit_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is AuditPeriod:
+        return action == Action.CREATE and actor.role == Role.OWNER
+    if not _in_firm(actor) or obj.organization_id != actor.current_organization.pk:
+        return False
+    if action in (Action.VIEW, Action.LOG_TIME):
+        return True
+    if action == Action.VIEW_HOURLY_VALUES:
+        return actor.role in FIRM_ROLES_SEEING_VALUES
+    return action in (Action.CHANGE, Action.DELETE) and actor.role == Role.OWNER
+
+
+def _participant_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return _audit_rule(actor, Action.VIEW if action == Action.VIEW else Action.CHANGE, obj.audit)
+
+
+def _entry_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if not _audit_rule(actor, Action.VIEW, obj.audit):
+        return False
+    if actor.role == Role.STAFF:
+        return obj.participant.user_id == actor.authenticated_user.pk
+    return action in (Action.VIEW, Action.CHANGE, Action.DELETE)
+
+
+def _category_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is TaskCategory:
+        return action == Action.CREATE and actor.role == Role.OWNER
+    if action == Action.VIEW:
+        return _in_firm(actor) and obj.organization_id == actor.current_organization.pk
+    return action == Action.CHANGE and _owner_of(actor, obj.organization_id)
+
+
+def _market_rate_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if action == Action.VIEW:
+        return _in_firm(actor) and obj.organization_id == actor.current_organization.pk
+    return action == Action.CHANGE and _owner_of(actor, obj.organization_id)
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -243,6 +336,11 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     ApiToken: _token_rule,
     User: _user_rule,
     AccessLogEntry: _access_log_rule,
+    AuditPeriod: _audit_rule,
+    Participant: _participant_rule,
+    TaskEntry: _entry_rule,
+    TaskCategory: _category_rule,
+    MarketRate: _market_rate_rule,
 }
 
 
@@ -263,6 +361,8 @@ def require(actor: Actor, action: Action, obj: Any, message: str = "") -> None:
 def fetch(actor: Actor, model: type[M], action: Action = Action.VIEW, **lookup: Any) -> M:
     """The one way to load an object named by user input: 404 if the actor may not see it (so
     other tenants' ids reveal nothing), 403 if they may see it but not do `action` to it."""
+    if any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in lookup.values()):
+        raise NotFound(f"{str(model._meta.verbose_name).capitalize()} not found.")  # no such id
     obj = visible(actor, model).filter(**lookup).first()
     if obj is None:
         raise NotFound(f"{str(model._meta.verbose_name).capitalize()} not found.")

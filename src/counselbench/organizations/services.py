@@ -83,6 +83,11 @@ def create_organization(
         membership = Membership.objects.create(
             organization=organization, user=actor.authenticated_user, role=organization.admin_role
         )
+        if not organization.is_provider:
+            # A firm starts with the shipped task taxonomy and market rates (self-audit).
+            from counselbench.selfaudit.services import ensure_firm_setup
+
+            ensure_firm_setup(organization)
         log.record(
             "organization.created",
             actor=actor.user,

@@ -47,7 +47,7 @@ class TaskCategory(models.Model):
 
 
 class MarketRate(models.Model):
-    """What a professional of a level costs on the market, per hour, with where the figure is from."""
+    """What a professional of a level costs per hour on the market, and the source of the figure."""
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="market_rates"

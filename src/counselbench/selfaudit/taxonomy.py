@@ -109,7 +109,8 @@ SHIPPED_CATEGORIES: list[tuple[str, str, str, str, list[str]]] = [
         "client-communication",
         "Client communication",
         P,
-        "Status updates, document requests and routine client contact (advice stays with attorneys).",
+        "Status updates, document requests and routine client contact "
+        "(advice stays with attorneys).",
         ["Call client with case status update", "Email client for missing documents"],
     ),
     (

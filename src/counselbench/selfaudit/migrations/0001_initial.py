@@ -7,129 +7,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditPeriod',
+            name="AuditPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audits', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audits",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', '-id'],
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MarketRate',
+            name="MarketRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('attorney', 'Attorney'), ('paralegal', 'Paralegal'), ('administrative', 'Administrative')], max_length=20)),
-                ('hourly_rate_cents', models.PositiveIntegerField()),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('source', models.CharField(max_length=500)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='market_rates', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("attorney", "Attorney"),
+                            ("paralegal", "Paralegal"),
+                            ("administrative", "Administrative"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("hourly_rate_cents", models.PositiveIntegerField()),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                ("source", models.CharField(max_length=500)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="market_rates",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level'],
+                "ordering": ["level"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('attorney', 'Attorney'), ('paralegal', 'Paralegal'), ('administrative', 'Administrative')], max_length=20)),
-                ('hourly_value_cents', models.PositiveIntegerField()),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='selfaudit.auditperiod')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("attorney", "Attorney"),
+                            ("paralegal", "Paralegal"),
+                            ("administrative", "Administrative"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("hourly_value_cents", models.PositiveIntegerField()),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="selfaudit.auditperiod",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__full_name', 'user__email'],
+                "ordering": ["user__full_name", "user__email"],
             },
         ),
         migrations.CreateModel(
-            name='TaskCategory',
+            name="TaskCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=100)),
-                ('level', models.CharField(choices=[('attorney', 'Attorney'), ('paralegal', 'Paralegal'), ('administrative', 'Administrative')], max_length=20)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('examples', models.JSONField(blank=True, default=list)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_categories', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("attorney", "Attorney"),
+                            ("paralegal", "Paralegal"),
+                            ("administrative", "Administrative"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("examples", models.JSONField(blank=True, default=list)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_categories",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'task categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "task categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TaskEntry',
+            name="TaskEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('minutes', models.PositiveIntegerField()),
-                ('description', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='selfaudit.auditperiod')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='selfaudit.taskcategory')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='selfaudit.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("minutes", models.PositiveIntegerField()),
+                ("description", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="selfaudit.auditperiod",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="selfaudit.taskcategory",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="selfaudit.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'task entries',
-                'ordering': ['date', 'id'],
+                "verbose_name_plural": "task entries",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='auditperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='audit_period_ends_after_start'),
+            model_name="auditperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="audit_period_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketrate',
-            constraint=models.UniqueConstraint(fields=('organization', 'level'), name='market_rate_unique'),
+            model_name="marketrate",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "level"), name="market_rate_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketrate',
-            constraint=models.CheckConstraint(condition=models.Q(('hourly_rate_cents__gt', 0)), name='market_rate_positive'),
+            model_name="marketrate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hourly_rate_cents__gt", 0)), name="market_rate_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('audit', 'user'), name='participant_unique'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(fields=("audit", "user"), name="participant_unique"),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('hourly_value_cents__gt', 0)), name='participant_value_positive'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hourly_value_cents__gt", 0)), name="participant_value_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskcategory',
-            constraint=models.UniqueConstraint(fields=('organization', 'key'), name='task_category_key_unique'),
+            model_name="taskcategory",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "key"), name="task_category_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskcategory',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['attorney', 'paralegal', 'administrative'])), name='task_category_level_valid'),
+            model_name="taskcategory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__in", ["attorney", "paralegal", "administrative"])),
+                name="task_category_level_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='taskentry',
-            index=models.Index(fields=['audit', 'category'], name='selfaudit_t_audit_i_9f19c5_idx'),
+            model_name="taskentry",
+            index=models.Index(fields=["audit", "category"], name="selfaudit_t_audit_i_9f19c5_idx"),
         ),
         migrations.AddIndex(
-            model_name='taskentry',
-            index=models.Index(fields=['participant', 'date'], name='selfaudit_t_partici_d2d0fb_idx'),
+            model_name="taskentry",
+            index=models.Index(
+                fields=["participant", "date"], name="selfaudit_t_partici_d2d0fb_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskentry',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__gt', 0), ('minutes__lte', 1440)), name='task_entry_minutes_in_a_day'),
+            model_name="taskentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("minutes__gt", 0), ("minutes__lte", 1440)),
+                name="task_entry_minutes_in_a_day",
+            ),
         ),
     ]

@@ -1,0 +1,128 @@
+import datetime as dt
+
+from ninja import Field, Schema
+from pydantic import StrictInt
+
+from counselbench.core.schemas import InputSchema
+from counselbench.selfaudit.models import LicenseLevel
+
+
+class ParticipantIn(InputSchema):
+    user_id: StrictInt
+    level: LicenseLevel
+    hourly_value_cents: StrictInt = Field(
+        gt=0, le=10_000_000, description="Billing rate or loaded cost, in cents"
+    )
+
+
+class ParticipantOut(Schema):
+    user_id: int
+    name: str
+    level: str
+    hourly_value_cents: int | None = Field(
+        description="Visible to owners and attorneys only; null for staff"
+    )
+
+
+class AuditIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    starts_on: dt.date | None = Field(None, description="Default: today")
+    ends_on: dt.date | None = Field(None, description="Default: one week (7 days) from starts_on")
+    participants: list[ParticipantIn] = Field(default_factory=list, max_length=500)
+
+
+class AuditPatch(InputSchema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class AuditOut(Schema):
+    id: int
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    entry_count: int = 0
+    logged_minutes: int = 0
+
+
+class AuditDetailOut(AuditOut):
+    participants: list[ParticipantOut]
+
+
+class EntryIn(InputSchema):
+    user_id: StrictInt
+    date: dt.date
+    minutes: StrictInt = Field(description="Positive; at most 24 h per person per day")
+    description: str = Field(max_length=500)
+    category_id: StrictInt | None = None
+
+
+class EntriesIn(InputSchema):
+    entries: list[EntryIn] = Field(min_length=1, max_length=1000)
+
+
+class EntryPatch(InputSchema):
+    date: dt.date | None = None
+    minutes: StrictInt | None = None
+    description: str | None = Field(None, max_length=500)
+    category_id: StrictInt | None = None
+
+
+class EntryOut(Schema):
+    id: int
+    user_id: int
+    date: dt.date
+    minutes: int
+    description: str
+    category_id: int | None
+
+    @staticmethod
+    def resolve_user_id(obj) -> int:
+        return obj.participant.user_id
+
+
+class TaskCategoryOut(Schema):
+    id: int
+    key: str
+    name: str
+    level: str
+    description: str
+    examples: list[str]
+    retired: bool
+
+    @staticmethod
+    def resolve_retired(obj) -> bool:
+        return obj.retired_at is not None
+
+
+class PersonShareOut(Schema):
+    user_name: str
+    minutes: int
+    annual_hours: float
+    hourly_value_cents: int
+    saving_cents: int
+    no_saving: bool
+
+
+class HitListRowOut(Schema):
+    rank: int
+    category_id: int
+    category: str
+    level: str
+    minutes_in_period: int
+    annual_hours: float
+    market_rate_cents: int
+    annual_saving_cents: int
+    no_saving: bool
+    explanation: list[str]
+    people: list[PersonShareOut]
+
+
+class HitListOut(Schema):
+    audit_id: int
+    period_weeks: float
+    annualization: str
+    total_annual_saving_cents: int
+    uncategorized_minutes: int
+    rows: list[HitListRowOut]

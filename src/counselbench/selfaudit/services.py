@@ -1,0 +1,433 @@
+"""Self-audit writes and rules: taxonomy set-up, audits, participants, task log, hit list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from counselbench.access import log
+from counselbench.access.policy import Action, Actor, fetch, require
+from counselbench.core.errors import FieldError, Invalid, RuleViolation
+from counselbench.organizations.models import Membership, Organization
+from counselbench.selfaudit.error_codes import SelfAuditErrorCode as Code
+from counselbench.selfaudit.hitlist import HitListRow, WorkDone, build_hit_list, period_weeks
+from counselbench.selfaudit.models import (
+    AuditPeriod,
+    LicenseLevel,
+    MarketRate,
+    Participant,
+    TaskCategory,
+    TaskEntry,
+)
+from counselbench.selfaudit.taxonomy import DEFAULT_MARKET_RATES, SHIPPED_CATEGORIES
+
+MINUTES_PER_DAY = 24 * 60
+DEFAULT_PERIOD_DAYS = 7
+
+
+def ensure_firm_setup(organization: Organization) -> None:
+    """Give a firm its own copy of the shipped taxonomy and market rates (idempotent)."""
+    TaskCategory.objects.bulk_create(
+        [
+            TaskCategory(
+                organization=organization,
+                key=key,
+                name=name,
+                level=level,
+                description=description,
+                examples=examples,
+            )
+            for key, name, level, description, examples in SHIPPED_CATEGORIES
+        ],
+        ignore_conflicts=True,
+    )
+    MarketRate.objects.bulk_create(
+        [
+            MarketRate(
+                organization=organization, level=level, hourly_rate_cents=cents, source=source
+            )
+            for level, cents, source in DEFAULT_MARKET_RATES
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- Audits and participants ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    user_id: int
+    level: str
+    hourly_value_cents: int
+
+
+def _check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise Invalid.field(
+            "ends_on", "The period must end on or after its first day.", code=Code.PERIOD_INVALID
+        )
+    if (ends_on - starts_on).days > 366:
+        raise Invalid.field(
+            "ends_on", "An audit period is at most a year long.", code=Code.PERIOD_INVALID
+        )
+
+
+def create_audit(
+    actor: Actor,
+    *,
+    name: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    participants: list[ParticipantInput] = (),  # type: ignore[assignment]
+    request: HttpRequest | None = None,
+) -> AuditPeriod:
+    """Open an audit period (default: one week from today) with its participants."""
+    require(actor, Action.CREATE, AuditPeriod, "Only the firm's owner opens audits.")
+    organization = actor.current_organization
+    name = (name or "").strip()
+    if not name:
+        raise Invalid.field("name", "Name the audit, e.g. “Week of March 3”.")
+    starts_on = starts_on or timezone.localdate()
+    ends_on = ends_on or starts_on + timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    _check_dates(starts_on, ends_on)
+    with transaction.atomic():
+        ensure_firm_setup(organization)
+        audit = AuditPeriod.objects.create(
+            organization=organization,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=actor.authenticated_user,
+        )
+        for index, item in enumerate(participants):
+            _save_participant(audit, item, path=f"participants.{index}")
+        log.record("audit.created", actor=actor, obj=audit, request=request)
+    return audit
+
+
+def update_audit(
+    actor: Actor,
+    *,
+    audit_id: int,
+    name: str | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    request: HttpRequest | None = None,
+) -> AuditPeriod:
+    audit = fetch(actor, AuditPeriod, Action.CHANGE, pk=audit_id)
+    new_start, new_end = starts_on or audit.starts_on, ends_on or audit.ends_on
+    _check_dates(new_start, new_end)
+    outside = audit.entries.exclude(date__range=(new_start, new_end)).count()
+    if outside:
+        raise RuleViolation(
+            Code.ENTRIES_OUTSIDE_PERIOD,
+            f"{outside} logged entr{'y falls' if outside == 1 else 'ies fall'} "
+            "outside the new dates.",
+            unblock="Move or delete those entries first.",
+        )
+    if name is not None:
+        if not name.strip():
+            raise Invalid.field("name", "Name the audit.")
+        audit.name = name.strip()
+    audit.starts_on, audit.ends_on = new_start, new_end
+    audit.save(update_fields=["name", "starts_on", "ends_on"])
+    log.record("audit.changed", actor=actor, obj=audit, request=request)
+    return audit
+
+
+def delete_audit(actor: Actor, *, audit_id: int, request: HttpRequest | None = None) -> None:
+    audit = fetch(actor, AuditPeriod, Action.DELETE, pk=audit_id)
+    with transaction.atomic():
+        log.record(
+            "audit.deleted",
+            actor=actor,
+            obj=audit,
+            request=request,
+            detail={"name": audit.name, "entries": audit.entries.count()},
+        )
+        audit.delete()
+
+
+def _save_participant(audit: AuditPeriod, item: ParticipantInput, *, path: str) -> Participant:
+    errors = []
+    if item.level not in LicenseLevel.values:
+        errors.append(FieldError(f"{path}.level", "Choose attorney, paralegal or administrative."))
+    if item.hourly_value_cents <= 0:
+        errors.append(
+            FieldError(f"{path}.hourly_value_cents", "The hourly value must be positive.")
+        )
+    if not Membership.objects.filter(
+        organization_id=audit.organization_id, user_id=item.user_id
+    ).exists():
+        errors.append(FieldError(f"{path}.user_id", "Not a member of this firm."))
+    if errors:
+        raise Invalid("Some participants are not valid.", fields=errors)
+    participant, _ = Participant.objects.update_or_create(
+        audit=audit,
+        user_id=item.user_id,
+        defaults={"level": item.level, "hourly_value_cents": item.hourly_value_cents},
+    )
+    return participant
+
+
+def set_participant(
+    actor: Actor, *, audit_id: int, item: ParticipantInput, request: HttpRequest | None = None
+) -> Participant:
+    audit = fetch(actor, AuditPeriod, Action.CHANGE, pk=audit_id)
+    with transaction.atomic():
+        participant = _save_participant(audit, item, path="body")
+        log.record("audit.participant_set", actor=actor, obj=participant, request=request)
+    return participant
+
+
+# --- The task log ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    user_id: int
+    date: date
+    minutes: int
+    description: str
+    category_id: int | None = None
+
+
+def add_entries(
+    actor: Actor, *, audit_id: int, entries: list[EntryInput], request: HttpRequest | None = None
+) -> list[TaskEntry]:
+    """Add entries all-or-nothing: any bad row refuses the whole batch, naming each row's field."""
+    audit = fetch(actor, AuditPeriod, Action.LOG_TIME, pk=audit_id)
+    if not entries:
+        raise Invalid.field("entries", "Send at least one entry.")
+    with transaction.atomic():
+        participants = {p.user_id: p for p in audit.participants.select_for_update()}
+        categories = _usable_categories(audit)
+        day_totals = _day_totals(audit, {e.user_id for e in entries})
+        errors: list[FieldError] = []
+        rows = []
+        for index, item in enumerate(entries):
+            row, row_errors = _validate_entry(
+                actor, audit, item, f"entries.{index}", participants, categories, day_totals
+            )
+            errors += row_errors
+            if row is not None:
+                rows.append(row)
+        if errors:
+            raise Invalid(
+                f"{len({e.path.split('.')[1] for e in errors})} of {len(entries)} "
+                "entries are not valid; nothing was saved.",
+                fields=errors,
+            )
+        created = TaskEntry.objects.bulk_create(rows)
+        log.record(
+            "audit.entries_added",
+            actor=actor,
+            obj=audit,
+            request=request,
+            detail={"count": len(created)},
+        )
+    return created
+
+
+def update_entry(
+    actor: Actor,
+    *,
+    audit_id: int,
+    entry_id: int,
+    changes: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> TaskEntry:
+    entry = fetch(actor, TaskEntry, Action.CHANGE, pk=entry_id, audit_id=audit_id)
+    audit = entry.audit
+    merged = EntryInput(
+        user_id=entry.participant.user_id,
+        date=changes.get("date", entry.date),
+        minutes=changes.get("minutes", entry.minutes),
+        description=changes.get("description", entry.description),
+        category_id=changes.get("category_id", entry.category_id),
+    )
+    with transaction.atomic():
+        participants = {entry.participant.user_id: entry.participant}
+        day_totals = _day_totals(audit, {merged.user_id}, excluding=entry.pk)
+        row, errors = _validate_entry(
+            actor,
+            audit,
+            merged,
+            "body",
+            participants,
+            _usable_categories(audit, keep=entry.category_id),
+            day_totals,
+        )
+        if errors:
+            raise Invalid("The entry is not valid; nothing was saved.", fields=errors)
+        for field in ("date", "minutes", "description", "category_id"):
+            setattr(entry, field, getattr(row, field))
+        entry.save(update_fields=["date", "minutes", "description", "category"])
+    return entry
+
+
+def delete_entry(
+    actor: Actor, *, audit_id: int, entry_id: int, request: HttpRequest | None = None
+) -> None:
+    entry = fetch(actor, TaskEntry, Action.DELETE, pk=entry_id, audit_id=audit_id)
+    entry.delete()
+
+
+def _usable_categories(audit: AuditPeriod, keep: int | None = None) -> set[int]:
+    """Active categories of the firm (plus one already on the entry being edited)."""
+    active = set(
+        TaskCategory.objects.filter(
+            organization_id=audit.organization_id, retired_at__isnull=True
+        ).values_list("id", flat=True)
+    )
+    return active | ({keep} if keep else set())
+
+
+def _day_totals(
+    audit: AuditPeriod, user_ids: set[int], excluding: int | None = None
+) -> dict[tuple[int, date], int]:
+    totals: dict[tuple[int, date], int] = defaultdict(int)
+    rows = (
+        audit.entries.filter(participant__user_id__in=user_ids)
+        .exclude(pk=excluding)
+        .values("participant__user_id", "date")
+        .annotate(total=Sum("minutes"))
+    )
+    for row in rows:
+        totals[(row["participant__user_id"], row["date"])] = row["total"]
+    return totals
+
+
+def _validate_entry(
+    actor: Actor,
+    audit: AuditPeriod,
+    item: EntryInput,
+    path: str,
+    participants: dict[int, Participant],
+    categories: set[int],
+    day_totals: dict[tuple[int, date], int],
+) -> tuple[TaskEntry | None, list[FieldError]]:
+    errors = []
+    participant = participants.get(item.user_id)
+    if participant is None:
+        errors.append(
+            FieldError(f"{path}.user_id", "This person is not a participant of the audit.")
+        )
+    elif actor.role == "staff" and item.user_id != actor.authenticated_user.pk:
+        errors.append(FieldError(f"{path}.user_id", "Staff log only their own time."))
+    if not audit.starts_on <= item.date <= audit.ends_on:
+        errors.append(
+            FieldError(
+                f"{path}.date", f"The date must be between {audit.starts_on} and {audit.ends_on}."
+            )
+        )
+    if item.minutes <= 0:
+        errors.append(FieldError(f"{path}.minutes", "Minutes must be positive."))
+    elif item.minutes > MINUTES_PER_DAY:
+        errors.append(FieldError(f"{path}.minutes", "No entry is longer than 24 hours."))
+    else:
+        key = (item.user_id, item.date)
+        if day_totals[key] + item.minutes > MINUTES_PER_DAY:
+            errors.append(
+                FieldError(
+                    f"{path}.minutes",
+                    f"That makes {(day_totals[key] + item.minutes) / 60:.1f} h on {item.date} for "
+                    "this person: more than 24 hours in a day.",
+                )
+            )
+        else:
+            day_totals[key] += item.minutes
+    if not (item.description or "").strip():
+        errors.append(FieldError(f"{path}.description", "Describe the task."))
+    if item.category_id is not None and item.category_id not in categories:
+        errors.append(FieldError(f"{path}.category_id", "Unknown or retired category."))
+    if errors or participant is None:
+        return None, errors
+    return TaskEntry(
+        audit=audit,
+        participant=participant,
+        date=item.date,
+        minutes=item.minutes,
+        description=item.description.strip()[:500],
+        category_id=item.category_id,
+    ), []
+
+
+# --- The hit list ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HitList:
+    audit: AuditPeriod
+    weeks: Any
+    rows: list[HitListRow]
+    uncategorized_minutes: int
+
+    @property
+    def total_saving_cents(self) -> int:
+        return sum(r.saving_cents for r in self.rows)
+
+
+def hit_list(actor: Actor, *, audit_id: int) -> HitList:
+    """Outsourceable work ranked by annual misused time. Shows hourly values, so owners and
+    attorneys only."""
+    audit = fetch(actor, AuditPeriod, pk=audit_id)
+    require(
+        actor,
+        Action.VIEW_HOURLY_VALUES,
+        audit,
+        "The hit list shows hourly values: owners and attorneys only.",
+    )
+    rates = dict(
+        MarketRate.objects.filter(organization_id=audit.organization_id).values_list(
+            "level", "hourly_rate_cents"
+        )
+    )
+    aggregates = (
+        TaskEntry.objects.filter(audit=audit, category__isnull=False)
+        .values(
+            "category_id",
+            "category__name",
+            "category__level",
+            "participant_id",
+            "participant__user__full_name",
+            "participant__user__email",
+            "participant__level",
+            "participant__hourly_value_cents",
+        )
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    work = [
+        WorkDone(
+            category_id=a["category_id"],
+            category_name=a["category__name"],
+            category_level=a["category__level"],
+            person_id=a["participant_id"],
+            person_name=a["participant__user__full_name"] or a["participant__user__email"],
+            person_level=a["participant__level"],
+            hourly_value_cents=a["participant__hourly_value_cents"],
+            minutes=a["minutes"],
+        )
+        for a in aggregates
+    ]
+    uncategorized = (
+        TaskEntry.objects.filter(audit=audit, category__isnull=True).aggregate(
+            total=Sum("minutes")
+        )["total"]
+        or 0
+    )
+    return HitList(
+        audit=audit,
+        weeks=period_weeks(audit.days),
+        rows=build_hit_list(work, rates, audit.days),
+        uncategorized_minutes=uncategorized,
+    )
