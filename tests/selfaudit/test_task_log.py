@@ -1,0 +1,165 @@
+"""The task log's rules: every bad row is named, nothing is saved, and people see what they may."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from counselbench.selfaudit.models import MarketRate, TaskCategory, TaskEntry
+from counselbench.selfaudit.services import ParticipantInput, create_audit
+
+pytestmark = pytest.mark.django_db
+
+START = date(2026, 11, 9)
+
+
+@pytest.fixture
+def audit(cast):
+    return create_audit(
+        cast.actor("owner"),
+        name="Week of Nov 9",
+        starts_on=START,
+        participants=[
+            ParticipantInput(cast.owner.pk, "attorney", 45000),
+            ParticipantInput(cast.attorney.pk, "attorney", 30000),
+            ParticipantInput(cast.staff.pk, "paralegal", 4000),
+        ],
+    )
+
+
+def _category(cast, key):
+    return TaskCategory.objects.get(organization=cast.firm, key=key)
+
+
+def _post(client, audit, *entries):
+    return client.post(
+        f"/api/v1/audits/{audit.pk}/entries",
+        {"entries": list(entries)},
+        content_type="application/json",
+    )
+
+
+def _entry(user, day=START, minutes=30, description="Draft motion", category=None):
+    return {
+        "user_id": user.pk,
+        "date": str(day),
+        "minutes": minutes,
+        "description": description,
+        "category_id": category,
+    }
+
+
+def test_a_new_audit_defaults_to_one_week_and_the_firm_has_its_taxonomy(cast):
+    audit = create_audit(cast.actor("owner"), name="This week")
+    assert audit.days == 7
+    assert TaskCategory.objects.filter(organization=cast.firm).count() >= 24
+    assert {r.level for r in MarketRate.objects.filter(organization=cast.firm)} == {
+        "attorney",
+        "paralegal",
+        "administrative",
+    }
+    assert all(r.source for r in MarketRate.objects.filter(organization=cast.firm))
+
+
+def test_a_batch_with_bad_rows_names_each_and_saves_nothing(cast, audit):
+    response = _post(
+        cast.client("owner"),
+        audit,
+        _entry(cast.attorney),  # fine
+        _entry(cast.attorney, minutes=0),
+        _entry(cast.attorney, day=START + timedelta(days=7)),  # outside the week
+        _entry(cast.attorney, description="  "),
+        _entry(cast.outsider),  # not a participant
+        _entry(cast.attorney, category=999999),
+    )
+    assert response.status_code == 422
+    paths = sorted(f["path"] for f in response.json()["error"]["fields"])
+    assert paths == [
+        "entries.1.minutes",
+        "entries.2.date",
+        "entries.3.description",
+        "entries.4.user_id",
+        "entries.5.category_id",
+    ]
+    assert "nothing was saved" in response.json()["error"]["message"]
+    assert not TaskEntry.objects.exists()
+
+
+def test_no_person_logs_more_than_24_hours_in_a_day(cast, audit):
+    owner = cast.client("owner")
+    assert _post(owner, audit, _entry(cast.attorney, minutes=20 * 60)).status_code == 201
+    response = _post(
+        owner, audit, _entry(cast.attorney, minutes=3 * 60), _entry(cast.attorney, minutes=2 * 60)
+    )
+    assert response.status_code == 422
+    (error,) = response.json()["error"]["fields"]
+    assert error["path"] == "entries.1.minutes" and "24 hours" in error["message"]
+    assert _post(owner, audit, _entry(cast.attorney, minutes=25 * 60)).status_code == 422
+    assert TaskEntry.objects.count() == 1
+
+
+def test_staff_log_only_their_own_time_and_see_only_their_own_entries(cast, audit):
+    owner, staff = cast.client("owner"), cast.client("staff")
+    assert _post(owner, audit, _entry(cast.attorney), _entry(cast.staff)).status_code == 201
+    refused = _post(staff, audit, _entry(cast.attorney))
+    assert refused.json()["error"]["fields"][0]["path"] == "entries.0.user_id"
+    assert _post(staff, audit, _entry(cast.staff, description="E-file answer")).status_code == 201
+    seen = staff.get(f"/api/v1/audits/{audit.pk}/entries").json()
+    assert {e["user_id"] for e in seen["items"]} == {cast.staff.pk} and seen["count"] == 2
+    assert owner.get(f"/api/v1/audits/{audit.pk}/entries").json()["count"] == 3
+
+
+def test_only_owners_and_attorneys_see_hourly_values(cast, audit):
+    def values(name):
+        body = cast.client(name).get(f"/api/v1/audits/{audit.pk}").json()
+        return {p["hourly_value_cents"] for p in body["participants"]}
+
+    assert values("owner") == values("attorney") == {45000, 30000, 4000}
+    assert values("staff") == {None}
+
+
+def test_an_entry_can_be_corrected_within_the_rules(cast, audit):
+    owner = cast.client("owner")
+    entry = _post(owner, audit, _entry(cast.attorney)).json()[0]
+    url = f"/api/v1/audits/{audit.pk}/entries/{entry['id']}"
+    drafting = _category(cast, "drafting").pk
+    response = owner.patch(
+        url, {"minutes": 90, "category_id": drafting}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["minutes"] == 90
+    bad = owner.patch(
+        url, {"date": str(START - timedelta(days=1))}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["path"] == "body.date"
+    assert TaskEntry.objects.get().date == START
+
+
+def test_re_dating_an_audit_cannot_strand_entries(cast, audit):
+    _post(cast.client("owner"), audit, _entry(cast.attorney, day=START + timedelta(days=5)))
+    response = cast.client("owner").patch(
+        f"/api/v1/audits/{audit.pk}",
+        {"ends_on": str(START + timedelta(days=2))},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "entries_outside_period"
+
+
+def test_the_hit_list_from_the_log(cast, audit):
+    owner = cast.client("owner")
+    drafting, efiling = _category(cast, "drafting").pk, _category(cast, "e-filing").pk
+    _post(
+        owner,
+        audit,
+        _entry(cast.owner, minutes=120, category=drafting),
+        _entry(cast.attorney, minutes=60, category=efiling, description="E-file answer"),
+        _entry(cast.staff, minutes=60, category=drafting),  # paralegal work by a paralegal
+        _entry(cast.owner, minutes=45, description="Uncategorized call"),
+    )
+    body = owner.get(f"/api/v1/audits/{audit.pk}/hit-list").json()
+    assert [(r["category"], r["annual_saving_cents"]) for r in body["rows"]] == [
+        ("Drafting (agreements, motions, memos, briefs)", 104 * (45000 - 2885)),
+        ("E-filing", 52 * (30000 - 2500)),
+    ]
+    assert body["uncategorized_minutes"] == 45
+    assert body["rows"][0]["explanation"][0].startswith(cast.owner.full_name)
+    assert cast.client("staff").get(f"/api/v1/audits/{audit.pk}/hit-list").status_code == 403
