@@ -320,6 +320,14 @@ OUR_FIRM_OWNER_API = (401, 200, 403, 403, 404, 404, 404, 404)
 
 ROUTES += [
     # --- Self-audit -------------------------------------------------------------------------
+    Route("audits/", "GET", _u("selfaudit:audit_list"), ORG_MEMBERS),
+    # Staff see the audit (and their own time) but not the hit list, which shows hourly values.
+    Route(
+        "audits/<int:audit_id>/",
+        "GET",
+        _u("selfaudit:audit_detail", AUDIT),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    ),
     Route("GET /api/v1/audits", "GET", lambda c: "/api/v1/audits", API_ME),
     Route(
         "POST /api/v1/audits",

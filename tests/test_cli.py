@@ -84,3 +84,17 @@ def test_token_create_refuses_an_organization_the_user_is_not_in(capsys):
         == 2
     )
     assert "not a member" in capsys.readouterr().err
+
+
+def test_the_demo_firm_has_a_completed_audit_with_a_hit_list(capsys):
+    from counselbench.access.policy import actor_for
+    from counselbench.selfaudit.models import AuditPeriod
+    from counselbench.selfaudit.services import hit_list
+
+    cli(["demo"])
+    cli(["demo"])  # idempotent: rebuilt, not duplicated
+    (audit,) = AuditPeriod.objects.filter(organization__slug="whitfield-moreno")
+    assert audit.entries.count() >= 150
+    owner = User.objects.get(email="dana.whitfield@whitfieldmoreno.example")
+    result = hit_list(actor_for(owner, audit.organization), audit_id=audit.pk)
+    assert len(result.rows) >= 8 and result.total_saving_cents > 0

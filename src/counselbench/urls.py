@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("counselbench.accounts.urls")),
     path("", include("counselbench.organizations.urls")),
+    path("audits/", include("counselbench.selfaudit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -163,3 +163,14 @@ def test_the_hit_list_from_the_log(cast, audit):
     assert body["uncategorized_minutes"] == 45
     assert body["rows"][0]["explanation"][0].startswith(cast.owner.full_name)
     assert cast.client("staff").get(f"/api/v1/audits/{audit.pk}/hit-list").status_code == 403
+
+
+def test_the_audit_page_shows_the_ranked_hit_list_to_owners_but_not_to_staff(cast, audit):
+    drafting = _category(cast, "drafting").pk
+    _post(cast.client("owner"), audit, _entry(cast.owner, minutes=120, category=drafting))
+    page = cast.client("owner").get(f"/audits/{audit.pk}/").content.decode()
+    assert "$43,799.60" in page and "How this is computed" in page
+    assert 'id="hit-list-data"' in page
+    staff_page = cast.client("staff").get(f"/audits/{audit.pk}/").content.decode()
+    assert "$43,799.60" not in staff_page and "$450" not in staff_page
+    assert "only owners and attorneys" in staff_page

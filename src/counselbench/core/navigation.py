@@ -16,6 +16,8 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         return []
     items = [NavItem("Home", "home")]
     if actor.organization is not None:
+        if actor.role in ("owner", "attorney", "staff"):
+            items.append(NavItem("Self-audit", "selfaudit:audit_list"))
         items.append(NavItem("Members", "organizations:members"))
         if can(actor, Action.MANAGE, actor.organization):
             items.append(NavItem("Settings", "organizations:settings"))

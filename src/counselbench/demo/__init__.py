@@ -6,7 +6,7 @@ grows with the product.
 
 from django.db import transaction
 
-from counselbench.demo import organizations, talent
+from counselbench.demo import organizations, selfaudit, talent
 
 DEFAULT_PASSWORD = "counselbench-demo"
 
@@ -16,4 +16,5 @@ def build_demo(*, password: str = DEFAULT_PASSWORD) -> list[tuple[str, str, str]
     """Create or refresh the demo; returns (role, email, where) for every account that signs in."""
     accounts = organizations.build(password=password)
     accounts += talent.build(password=password, provider=organizations.provider())
+    selfaudit.build(firm=organizations.firm())
     return accounts
