@@ -7,9 +7,13 @@ from counselbench.selfaudit.models import AuditPeriod, Participant, TaskCategory
 
 
 def audits(actor: Actor) -> QuerySet[AuditPeriod]:
-    return visible(actor, AuditPeriod).annotate(
-        entry_count=Count("entries", distinct=True),
-        logged_minutes=Sum("entries__minutes"),
+    return (
+        visible(actor, AuditPeriod)
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            logged_minutes=Sum("entries__minutes"),
+        )
+        .order_by("-starts_on", "-id")
     )
 
 

@@ -295,12 +295,10 @@ def _day_totals(
     audit: AuditPeriod, user_ids: set[int], excluding: int | None = None
 ) -> dict[tuple[int, date], int]:
     totals: dict[tuple[int, date], int] = defaultdict(int)
-    rows = (
-        audit.entries.filter(participant__user_id__in=user_ids)
-        .exclude(pk=excluding)
-        .values("participant__user_id", "date")
-        .annotate(total=Sum("minutes"))
-    )
+    logged = audit.entries.filter(participant__user_id__in=user_ids)
+    if excluding is not None:  # the entry being edited does not count against itself
+        logged = logged.exclude(pk=excluding)
+    rows = logged.values("participant__user_id", "date").annotate(total=Sum("minutes"))
     for row in rows:
         totals[(row["participant__user_id"], row["date"])] = row["total"]
     return totals

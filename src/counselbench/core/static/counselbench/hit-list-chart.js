@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
     data: { labels, datasets: [{ label: "Annual misused time", data: savings, backgroundColor: "#1d4e89" }] },
     options: {
       indexAxis: "y",
+      animation: { duration: 300 },
       maintainAspectRatio: false,
       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => dollars.format(c.parsed.x) } } },
       scales: { x: { ticks: { callback: (v) => dollars.format(v) } } },
