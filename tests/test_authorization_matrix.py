@@ -412,6 +412,15 @@ ROUTES += [
         lambda c: f"/api/v1/audits/{AUDIT(c)}/hit-list",
         (401, 200, 200, 403, 404, 404, 404, 404),
     ),
+    # A preview: staff may import their own time, so they get the preview too.
+    Route(
+        "POST /api/v1/audits/{audit_id}/import",
+        "POST",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/import",
+        OUR_FIRM_API,
+        json=True,
+        data={"csv": "Date,User,Description,Duration\n"},
+    ),
     Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 

@@ -15,6 +15,8 @@ from counselbench.selfaudit.schemas import (
     EntryOut,
     EntryPatch,
     HitListOut,
+    ImportIn,
+    ImportOut,
     ParticipantIn,
     ParticipantOut,
     TaskCategoryOut,
@@ -205,6 +207,32 @@ def hit_list_payload(result: services.HitList) -> dict:
 )
 def get_hit_list(request: ActorRequest, audit_id: int):
     return hit_list_payload(services.hit_list(request.actor, audit_id=audit_id))
+
+
+@router.post(
+    "/audits/{int:audit_id}/import",
+    response=ImportOut,
+    summary="Import a CSV time export: preview by default, confirm to import",
+)
+def import_entries(request: ActorRequest, audit_id: int, payload: ImportIn):
+    options = {"audit_id": audit_id, "csv_text": payload.csv, "mapping": payload.mapping}
+    if payload.confirm:
+        preview, imported = services.import_csv(
+            request.actor, skip_invalid=payload.skip_invalid, request=request, **options
+        )
+    else:
+        preview, imported = services.preview_import(request.actor, **options), 0
+    return {
+        "headers": preview.headers,
+        "mapping": preview.mapping,
+        "missing": preview.missing,
+        "total_rows": preview.total_rows,
+        "valid_rows": len(preview.valid),
+        "uncategorized_rows": preview.uncategorized,
+        "errors": [vars(e) for e in preview.errors[:500]],
+        "sample": [vars(item) for _, item in preview.valid[:10]],
+        "imported": imported,
+    }
 
 
 @router.get(

@@ -126,3 +126,36 @@ class HitListOut(Schema):
     total_annual_saving_cents: int
     uncategorized_minutes: int
     rows: list[HitListRowOut]
+
+
+class ImportIn(InputSchema):
+    csv: str = Field(min_length=1, max_length=5_000_000, description="The export's text")
+    mapping: dict[str, str] | None = Field(
+        None,
+        description="field → column header, for date, user, duration, description and "
+        "optionally category; guessed from the headers when omitted",
+    )
+    confirm: bool = Field(False, description="false: check and preview only; true: import")
+    skip_invalid: bool = Field(
+        False,
+        description="With confirm: import the valid rows and "
+        "skip the bad ones instead of refusing all",
+    )
+
+
+class ImportRowErrorOut(Schema):
+    row: int = Field(description="Line in the file; the header is line 1")
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    headers: list[str]
+    mapping: dict[str, str]
+    missing: list[str] = Field(description="Required fields with no column mapped yet")
+    total_rows: int
+    valid_rows: int
+    uncategorized_rows: int
+    errors: list[ImportRowErrorOut]
+    sample: list[EntryIn] = Field(description="The first valid rows as they would be saved")
+    imported: int = Field(description="0 for a preview")
