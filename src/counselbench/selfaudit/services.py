@@ -512,7 +512,7 @@ def preview_import(
                     "full name as in the audit).",
                 )
             )
-        if problems:
+        if problems or user_id is None:
             preview.errors += problems
             continue
         category_id = (
