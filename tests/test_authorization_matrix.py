@@ -421,6 +421,27 @@ ROUTES += [
         json=True,
         data={"csv": "Date,User,Description,Duration\n"},
     ),
+    Route(
+        "PUT /api/v1/audits/{audit_id}/fit-test/{category_id}",
+        "PUT",
+        lambda c: (
+            lambda a: (
+                f"/api/v1/audits/{a.pk}/fit-test/"
+                f"{a.organization.task_categories.get(key='e-filing').pk}"
+            )
+        )(our_audit(c)),
+        OUR_FIRM_OWNER_API,
+        json=True,
+        data={"others_could_do_it": True},
+    ),
+    Route(
+        "POST /api/v1/audits/{audit_id}/choice",
+        "POST",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/choice",
+        OUR_FIRM_OWNER_API,
+        json=True,
+        data={"category_id": None},
+    ),
     Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 
@@ -457,7 +478,7 @@ def test_authorization_matrix(cast, route_id, role):
     assert _outcome(response) == expected, (
         f"{route.method} {url} as {role}: expected {expected}, got {_outcome(response)}"
     )
-    if route.key.startswith(("GET /api", "POST /api", "PATCH /api", "DELETE /api")) and (
+    if route.key.split(" ")[-1].startswith("/api/v1/") and (
         response.status_code >= 400
     ):
         assert set(response.json()) == {"error"}, "API failures use the one error shape"

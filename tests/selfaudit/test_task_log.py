@@ -174,3 +174,75 @@ def test_the_audit_page_shows_the_ranked_hit_list_to_owners_but_not_to_staff(cas
     staff_page = cast.client("staff").get(f"/audits/{audit.pk}/").content.decode()
     assert "$43,799.60" not in staff_page and "$450" not in staff_page
     assert "only owners and attorneys" in staff_page
+
+
+def _answer(client, audit, key, **answers):
+    category = TaskCategory.objects.get(organization=audit.organization, key=key)
+    return client.put(
+        f"/api/v1/audits/{audit.pk}/fit-test/{category.pk}",
+        answers,
+        content_type="application/json",
+    )
+
+
+def test_the_fit_test_marks_candidates_and_the_recommendation_follows_the_rules(cast, audit):
+    owner = cast.client("owner")
+    cats = {k: _category(cast, k).pk for k in ("drafting", "billing-support", "e-filing")}
+    _post(
+        owner,
+        audit,
+        _entry(cast.owner, minutes=240, category=cats["drafting"]),
+        _entry(cast.owner, minutes=120, category=cats["billing-support"]),
+        _entry(cast.owner, minutes=60, category=cats["e-filing"]),
+    )
+    # Any "yes" makes a candidate; four "no" keep it in-house.
+    yes = _answer(
+        owner, audit, "drafting", others_could_do_it=True, core_practice=True, sensitive=False
+    ).json()
+    assert yes["verdict"] == "candidate"
+    no = dict.fromkeys(
+        ("attorneys_doing_it", "team_falling_behind", "losing_billable_time", "others_could_do_it"),
+        False,
+    )
+    assert _answer(owner, audit, "e-filing", **no).json()["verdict"] == "in-house"
+    # Billing support touches revenue: a candidate, but not the one to start with.
+    _answer(
+        owner,
+        audit,
+        "billing-support",
+        attorneys_doing_it=True,
+        core_practice=False,
+        sensitive=True,
+    )
+    body = owner.get(f"/api/v1/audits/{audit.pk}/hit-list").json()
+    assert body["recommendation"] is None  # drafting is core practice; e-filing stays in-house
+
+    _answer(
+        owner, audit, "e-filing", team_falling_behind=True, core_practice=False, sensitive=False
+    )
+    body = owner.get(f"/api/v1/audits/{audit.pk}/hit-list").json()
+    assert body["recommendation"]["category"] == "E-filing"
+    assert "low-risk" in body["recommendation"]["reason"]
+    # The owner may pick another process instead.
+    chosen = owner.post(
+        f"/api/v1/audits/{audit.pk}/choice",
+        {"category_id": cats["drafting"]},
+        content_type="application/json",
+    ).json()
+    assert chosen["chosen_category_id"] == cats["drafting"]
+
+
+def test_bad_fit_test_input_is_refused(cast, audit):
+    owner = cast.client("owner")
+    assert _answer(owner, audit, "drafting", core_practice="maybe").status_code == 422
+    assert _answer(owner, audit, "drafting", favourite_colour=True).status_code == 422
+    other = cast.client("outsider").post(
+        "/api/v1/organizations", {"name": "X", "kind": "law_firm"}, content_type="application/json"
+    )
+    assert other.status_code == 201
+    foreign = TaskCategory.objects.exclude(organization=cast.firm).first()
+    response = owner.put(
+        f"/api/v1/audits/{audit.pk}/fit-test/{foreign.pk}", {}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["path"] == "category_id"

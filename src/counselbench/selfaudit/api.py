@@ -11,10 +11,13 @@ from counselbench.selfaudit.schemas import (
     AuditIn,
     AuditOut,
     AuditPatch,
+    ChoiceIn,
     EntriesIn,
     EntryOut,
     EntryPatch,
-    HitListOut,
+    FitAnswerIn,
+    FitAnswerOut,
+    HitListWithFitOut,
     ImportIn,
     ImportOut,
     ParticipantIn,
@@ -36,6 +39,7 @@ def _audit_out(request: ActorRequest, audit_id: int) -> dict:
         "ends_on": audit.ends_on,
         "entry_count": getattr(audit, "entry_count", 0) or 0,
         "logged_minutes": getattr(audit, "logged_minutes", 0) or 0,
+        "chosen_category_id": audit.chosen_category_id,
         "participants": [
             {
                 "user_id": p.user_id,
@@ -164,12 +168,31 @@ def delete_entry(request: ActorRequest, audit_id: int, entry_id: int):
     return Status(204, None)
 
 
+def fit_payload(answer) -> dict:
+    return {
+        "category_id": answer.category_id,
+        "verdict": answer.verdict,
+        **{name: getattr(answer, name) for name in services.FIT_FIELDS},
+    }
+
+
 def hit_list_payload(result: services.HitList) -> dict:
     return {
         "audit_id": result.audit.pk,
         "period_weeks": float(result.weeks),
         "annualization": "annual = period × 52 ÷ period length in weeks",
         "total_annual_saving_cents": result.total_saving_cents,
+        "recommendation": (
+            {
+                "category_id": result.recommendation.category_id,
+                "category": result.recommendation.category_name,
+                "reason": result.recommendation.reason,
+            }
+            if result.recommendation
+            else None
+        ),
+        "chosen_category_id": result.audit.chosen_category_id,
+        "fit": [fit_payload(a) for a in result.answers.values()],
         "uncategorized_minutes": result.uncategorized_minutes,
         "rows": [
             {
@@ -202,7 +225,7 @@ def hit_list_payload(result: services.HitList) -> dict:
 
 @router.get(
     "/audits/{int:audit_id}/hit-list",
-    response=HitListOut,
+    response=HitListWithFitOut,
     summary="Outsourceable work ranked by annual misused time (owners and attorneys)",
 )
 def get_hit_list(request: ActorRequest, audit_id: int):
@@ -233,6 +256,34 @@ def import_entries(request: ActorRequest, audit_id: int, payload: ImportIn):
         "sample": [vars(item) for _, item in preview.valid[:10]],
         "imported": imported,
     }
+
+
+@router.put(
+    "/audits/{int:audit_id}/fit-test/{int:category_id}",
+    response=FitAnswerOut,
+    summary="Answer the four-question fit test for a category (owners)",
+)
+def answer_fit_test(request: ActorRequest, audit_id: int, category_id: int, payload: FitAnswerIn):
+    answer = services.answer_fit_test(
+        request.actor,
+        audit_id=audit_id,
+        category_id=category_id,
+        answers=payload.dict(exclude_unset=True),
+        request=request,
+    )
+    return fit_payload(answer)
+
+
+@router.post(
+    "/audits/{int:audit_id}/choice",
+    response=AuditDetailOut,
+    summary="Choose the process to outsource first (owners)",
+)
+def choose_process(request: ActorRequest, audit_id: int, payload: ChoiceIn):
+    services.choose_process(
+        request.actor, audit_id=audit_id, category_id=payload.category_id, request=request
+    )
+    return _audit_out(request, audit_id)
 
 
 @router.get(

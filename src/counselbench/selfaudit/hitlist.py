@@ -9,11 +9,12 @@ a negative amount, so a row never shows a negative hit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from counselbench.core.money import format_usd, to_cents
-from counselbench.selfaudit.models import LEVEL_RANK
+from counselbench.selfaudit.models import LEVEL_RANK, FitAnswer
 
 WEEKS_PER_YEAR = Decimal(52)
 
@@ -138,3 +139,35 @@ def build_hit_list(
     for row in rows.values():
         row.people.sort(key=lambda p: (-p.saving_cents, p.person_name))
     return sorted(rows.values(), key=lambda r: (-r.saving_cents, -r.minutes, r.category_name))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    category_id: int
+    category_name: str
+    reason: str
+
+
+def recommend(rows: list[HitListRow], answers: Mapping[int, FitAnswer]) -> Recommendation | None:
+    """'Start with one': the highest-cost candidate that is not core practice and is low-risk.
+
+    `answers` maps category id → FitAnswer. Rows are already ranked by annual misused time, so
+    the first row that qualifies is also the most time-consuming one that does.
+    """
+    for row in rows:
+        answer = answers.get(row.category_id)
+        if row.no_saving or answer is None:
+            continue
+        if (
+            answer.verdict == "candidate"
+            and answer.core_practice is False
+            and answer.sensitive is False
+        ):
+            reason = (
+                f"{row.category_name} costs {format_usd(row.saving_cents)} a year in "
+                f"misused time ({_fmt(row.annual_hours)} h), is not part of your core "
+                "practice, and is low-risk: it neither touches revenue directly nor "
+                "needs close supervision."
+            )
+            return Recommendation(row.category_id, row.category_name, reason)
+    return None

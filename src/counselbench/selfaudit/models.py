@@ -14,7 +14,11 @@ class LicenseLevel(models.TextChoices):
 
 
 # Higher rank = more qualified. Work below a person's rank is outsourceable.
-LEVEL_RANK = {LicenseLevel.ADMINISTRATIVE: 1, LicenseLevel.PARALEGAL: 2, LicenseLevel.ATTORNEY: 3}
+LEVEL_RANK: dict[str, int] = {
+    LicenseLevel.ADMINISTRATIVE: 1,
+    LicenseLevel.PARALEGAL: 2,
+    LicenseLevel.ATTORNEY: 3,
+}
 
 
 class TaskCategory(models.Model):
@@ -81,6 +85,10 @@ class AuditPeriod(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The process the firm chose to outsource first (the recommendation, or another pick).
+    chosen_category = models.ForeignKey(
+        "TaskCategory", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -147,3 +155,54 @@ class TaskEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.minutes} min: {self.description[:40]}"
+
+
+class FitAnswer(models.Model):
+    """The owner's answers for one category (PRODUCT §2.1): the four-question fit test, any "yes"
+    making it a candidate, plus the two facts the "start with one" recommendation needs."""
+
+    audit = models.ForeignKey(AuditPeriod, on_delete=models.CASCADE, related_name="fit_answers")
+    category = models.ForeignKey(TaskCategory, on_delete=models.CASCADE, related_name="+")
+    attorneys_doing_it = models.BooleanField(
+        null=True, help_text="Are attorneys doing non-JD work here?"
+    )
+    team_falling_behind = models.BooleanField(
+        null=True, help_text="Is the team falling behind on it?"
+    )
+    losing_billable_time = models.BooleanField(
+        null=True, help_text="Is it costing billable time, or making you turn work away?"
+    )
+    others_could_do_it = models.BooleanField(
+        null=True, help_text="Could someone else do it with clear instructions?"
+    )
+    core_practice = models.BooleanField(null=True, help_text="Is it part of the core practice?")
+    sensitive = models.BooleanField(
+        null=True, help_text="Does it touch revenue directly or need close supervision?"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    QUESTIONS = (
+        "attorneys_doing_it",
+        "team_falling_behind",
+        "losing_billable_time",
+        "others_could_do_it",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "category"], name="fit_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Fit test of {self.category} in {self.audit}"
+
+    @property
+    def verdict(self) -> str:
+        """'candidate' on any yes, 'in-house' when all four are no, else 'unanswered'."""
+        answers = [getattr(self, q) for q in self.QUESTIONS]
+        if any(a is True for a in answers):
+            return "candidate"
+        return "in-house" if all(a is False for a in answers) else "unanswered"

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 from counselbench.core.schemas import InputSchema
 from counselbench.selfaudit.models import LicenseLevel
@@ -44,6 +44,7 @@ class AuditOut(Schema):
     ends_on: dt.date
     entry_count: int = 0
     logged_minutes: int = 0
+    chosen_category_id: int | None = None
 
 
 class AuditDetailOut(AuditOut):
@@ -159,3 +160,43 @@ class ImportOut(Schema):
     errors: list[ImportRowErrorOut]
     sample: list[EntryIn] = Field(description="The first valid rows as they would be saved")
     imported: int = Field(description="0 for a preview")
+
+
+class FitAnswerIn(InputSchema):
+    attorneys_doing_it: StrictBool | None = Field(
+        None, description="Are attorneys doing non-JD work here?"
+    )
+    team_falling_behind: StrictBool | None = Field(
+        None, description="Is the team falling behind on it?"
+    )
+    losing_billable_time: StrictBool | None = Field(
+        None, description="Is it costing billable time, or making you turn work away?"
+    )
+    others_could_do_it: StrictBool | None = Field(
+        None, description="Could someone else do it with clear instructions?"
+    )
+    core_practice: StrictBool | None = Field(None, description="Is it part of the core practice?")
+    sensitive: StrictBool | None = Field(
+        None, description="Does it touch revenue directly or need close supervision?"
+    )
+
+
+class FitAnswerOut(FitAnswerIn):
+    category_id: int
+    verdict: str = Field(description="candidate (any yes), in-house (four no) or unanswered")
+
+
+class ChoiceIn(InputSchema):
+    category_id: StrictInt | None = Field(description="The process to outsource first; null clears")
+
+
+class RecommendationOut(Schema):
+    category_id: int
+    category: str
+    reason: str
+
+
+class HitListWithFitOut(HitListOut):
+    recommendation: RecommendationOut | None
+    chosen_category_id: int | None
+    fit: list[FitAnswerOut]

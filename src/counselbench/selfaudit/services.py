@@ -17,9 +17,17 @@ from counselbench.access.policy import Action, Actor, fetch, require
 from counselbench.core.errors import FieldError, Invalid, RuleViolation
 from counselbench.organizations.models import Membership, Organization
 from counselbench.selfaudit.error_codes import SelfAuditErrorCode as Code
-from counselbench.selfaudit.hitlist import HitListRow, WorkDone, build_hit_list, period_weeks
+from counselbench.selfaudit.hitlist import (
+    HitListRow,
+    Recommendation,
+    WorkDone,
+    build_hit_list,
+    period_weeks,
+    recommend,
+)
 from counselbench.selfaudit.models import (
     AuditPeriod,
+    FitAnswer,
     LicenseLevel,
     MarketRate,
     Participant,
@@ -368,6 +376,8 @@ class HitList:
     weeks: Any
     rows: list[HitListRow]
     uncategorized_minutes: int
+    answers: dict[int, FitAnswer]
+    recommendation: Recommendation | None
 
     @property
     def total_saving_cents(self) -> int:
@@ -423,11 +433,15 @@ def hit_list(actor: Actor, *, audit_id: int) -> HitList:
         )["total"]
         or 0
     )
+    rows = build_hit_list(work, rates, audit.days)
+    answers = {a.category_id: a for a in FitAnswer.objects.filter(audit=audit)}
     return HitList(
         audit=audit,
         weeks=period_weeks(audit.days),
-        rows=build_hit_list(work, rates, audit.days),
+        rows=rows,
         uncategorized_minutes=uncategorized,
+        answers=answers,
+        recommendation=recommend(rows, answers),
     )
 
 
@@ -598,3 +612,66 @@ def import_csv(
             detail={"imported": len(created), "skipped_rows": preview.error_rows},
         )
     return preview, len(created)
+
+
+# --- Fit test and "start with one" ---------------------------------------------------------
+
+FIT_FIELDS = (*FitAnswer.QUESTIONS, "core_practice", "sensitive")
+
+
+def answer_fit_test(
+    actor: Actor,
+    *,
+    audit_id: int,
+    category_id: int,
+    answers: dict[str, bool | None],
+    request: HttpRequest | None = None,
+) -> FitAnswer:
+    """Record the owner's answers for one category; unanswered questions stay unanswered."""
+    audit = fetch(actor, AuditPeriod, Action.CHANGE, pk=audit_id)
+    category = TaskCategory.objects.filter(
+        pk=category_id, organization_id=audit.organization_id
+    ).first()
+    if category is None:
+        raise Invalid.field("category_id", "No such category in this firm.")
+    unknown = set(answers) - set(FIT_FIELDS)
+    if unknown:
+        raise Invalid.field(sorted(unknown)[0], "Not a fit-test question.")
+    answer, _ = FitAnswer.objects.get_or_create(audit=audit, category=category)
+    for name, value in answers.items():
+        setattr(answer, name, value)
+    answer.answered_by = actor.authenticated_user
+    answer.answered_at = timezone.now()
+    answer.save()
+    log.record(
+        "audit.fit_test_answered",
+        actor=actor,
+        obj=audit,
+        request=request,
+        detail={"category": category.key, "verdict": answer.verdict},
+    )
+    return answer
+
+
+def choose_process(
+    actor: Actor, *, audit_id: int, category_id: int | None, request: HttpRequest | None = None
+) -> AuditPeriod:
+    """Pick the process to outsource first (the recommendation or another category)."""
+    audit = fetch(actor, AuditPeriod, Action.CHANGE, pk=audit_id)
+    if (
+        category_id is not None
+        and not TaskCategory.objects.filter(
+            pk=category_id, organization_id=audit.organization_id
+        ).exists()
+    ):
+        raise Invalid.field("category_id", "No such category in this firm.")
+    audit.chosen_category_id = category_id
+    audit.save(update_fields=["chosen_category"])
+    log.record(
+        "audit.process_chosen",
+        actor=actor,
+        obj=audit,
+        request=request,
+        detail={"category_id": category_id},
+    )
+    return audit
