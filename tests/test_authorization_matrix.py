@@ -478,9 +478,7 @@ def test_authorization_matrix(cast, route_id, role):
     assert _outcome(response) == expected, (
         f"{route.method} {url} as {role}: expected {expected}, got {_outcome(response)}"
     )
-    if route.key.split(" ")[-1].startswith("/api/v1/") and (
-        response.status_code >= 400
-    ):
+    if route.key.split(" ")[-1].startswith("/api/v1/") and (response.status_code >= 400):
         assert set(response.json()) == {"error"}, "API failures use the one error shape"
 
 
