@@ -323,6 +323,23 @@ ROUTES += [
     Route("audits/", "GET", _u("selfaudit:audit_list"), ORG_MEMBERS),
     # Staff see the audit (and their own time) but not the hit list, which shows hourly values.
     Route(
+        "audits/<int:audit_id>/fit/<int:category_id>/",
+        "POST",
+        lambda c: (
+            lambda a: reverse(
+                "selfaudit:answer_fit_test",
+                args=[a.pk, a.organization.task_categories.get(key="e-filing").pk],
+            )
+        )(our_audit(c)),
+        OUR_OBJECT_OWNER,
+    ),
+    Route(
+        "audits/<int:audit_id>/choose/",
+        "POST",
+        _u("selfaudit:choose_process", AUDIT),
+        OUR_OBJECT_OWNER,
+    ),
+    Route(
         "audits/<int:audit_id>/",
         "GET",
         _u("selfaudit:audit_detail", AUDIT),

@@ -246,3 +246,26 @@ def test_bad_fit_test_input_is_refused(cast, audit):
     )
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["path"] == "category_id"
+
+
+def test_the_owner_answers_the_fit_test_and_accepts_the_recommendation_on_the_page(cast, audit):
+    owner = cast.client("owner")
+    efiling = _category(cast, "e-filing")
+    _post(owner, audit, _entry(cast.owner, minutes=60, category=efiling.pk))
+    page = owner.get(f"/audits/{audit.pk}/").content.decode()
+    assert "Answer the fit test" in page
+    response = owner.post(
+        f"/audits/{audit.pk}/fit/{efiling.pk}/",
+        {
+            f"fit{efiling.pk}-team_falling_behind": "yes",
+            f"fit{efiling.pk}-core_practice": "no",
+            f"fit{efiling.pk}-sensitive": "no",
+        },
+    )
+    assert response.status_code == 302
+    page = owner.get(f"/audits/{audit.pk}/").content.decode()
+    assert "Start with one: E-filing" in page
+    owner.post(f"/audits/{audit.pk}/choose/", {"category_id": efiling.pk})
+    audit.refresh_from_db()
+    assert audit.chosen_category == efiling
+    assert "Outsource first: E-filing" in owner.get(f"/audits/{audit.pk}/").content.decode()

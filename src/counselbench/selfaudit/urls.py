@@ -6,4 +6,6 @@ app_name = "selfaudit"
 urlpatterns = [
     path("", views.audit_list, name="audit_list"),
     path("<int:audit_id>/", views.audit_detail, name="audit_detail"),
+    path("<int:audit_id>/fit/<int:category_id>/", views.answer_fit_test, name="answer_fit_test"),
+    path("<int:audit_id>/choose/", views.choose_process, name="choose_process"),
 ]

@@ -1,14 +1,18 @@
 """Self-audit pages: the firm's audits and one audit's hit list."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
-from counselbench.access.policy import ActorRequest, fetch
+from counselbench.access.policy import Action, ActorRequest, can, fetch
+from counselbench.core.errors import DomainError
 from counselbench.core.money import format_usd
 from counselbench.core.pagination import page_of
 from counselbench.selfaudit import selectors, services
+from counselbench.selfaudit.forms import ChoiceForm, FitAnswerForm
 from counselbench.selfaudit.models import AuditPeriod
 
 
@@ -43,9 +47,17 @@ def audit_detail(request: ActorRequest, audit_id: int) -> HttpResponse:
             "participants": selectors.participants(request.actor, audit),
             "sees_values": sees_values,
             "hit_list": result,
+            "may_answer": can(request.actor, Action.CHANGE, audit),
+            "recommendation": result.recommendation if result else None,
+            "chosen": audit.chosen_category,
+            "candidates": [r for r in result.rows if not r.no_saving] if result else [],
             "rows": [
                 {
                     "row": r,
+                    "fit": result.answers.get(r.category_id),
+                    "fit_form": FitAnswerForm(
+                        answer=result.answers.get(r.category_id), prefix=f"fit{r.category_id}"
+                    ),
                     "saving": format_usd(r.saving_cents),
                     "rate": format_usd(r.market_rate_cents),
                     "explanation": r.explanation(result.weeks),
@@ -58,3 +70,53 @@ def audit_detail(request: ActorRequest, audit_id: int) -> HttpResponse:
             "chart": chart,
         },
     )
+
+
+@login_required
+@require_POST
+def answer_fit_test(request: ActorRequest, audit_id: int, category_id: int) -> HttpResponse:
+    form = FitAnswerForm(request.POST, prefix=f"fit{category_id}")
+    target = reverse("selfaudit:audit_detail", args=[audit_id]) + f"#category-{category_id}"
+    if form.is_valid():
+        try:
+            answer = services.answer_fit_test(
+                request.actor,
+                audit_id=audit_id,
+                category_id=category_id,
+                answers=form.cleaned_data,
+                request=request,
+            )
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Fit test saved: {answer.category.name} is {answer.verdict.replace('-', ' ')}.",
+            )
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def choose_process(request: ActorRequest, audit_id: int) -> HttpResponse:
+    form = ChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            audit = services.choose_process(
+                request.actor,
+                audit_id=audit_id,
+                category_id=form.cleaned_data["category_id"],
+                request=request,
+            )
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, error.message)
+        else:
+            if audit.chosen_category:
+                messages.success(
+                    request, f"{audit.chosen_category.name} is the process to outsource first."
+                )
+    return redirect("selfaudit:audit_detail", audit_id=audit_id)
