@@ -1,5 +1,6 @@
 """The task log's rules: every bad row is named, nothing is saved, and people see what they may."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -265,6 +266,10 @@ def test_the_owner_answers_the_fit_test_and_accepts_the_recommendation_on_the_pa
     assert response.status_code == 302
     page = owner.get(f"/audits/{audit.pk}/").content.decode()
     assert "Start with one: E-filing" in page
+    # The accept button's form carries exactly one category: the recommended one. (It once
+    # shared a form with the "pick another" select, whose value won.)
+    accept = re.search(r'<form[^>]*data-form="accept".*?</form>', page, re.S).group(0)
+    assert re.findall(r'name="category_id"[^>]*value="(\d+)"', accept) == [str(efiling.pk)]
     owner.post(f"/audits/{audit.pk}/choose/", {"category_id": efiling.pk})
     audit.refresh_from_db()
     assert audit.chosen_category == efiling
