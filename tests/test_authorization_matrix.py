@@ -459,6 +459,15 @@ ROUTES += [
         json=True,
         data={"category_id": None},
     ),
+    # Without outsourceable work the owner gets 409 (nothing to model): the rule, not the role.
+    Route(
+        "POST /api/v1/audits/{audit_id}/roi",
+        "POST",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/roi",
+        (401, 409, 409, 403, 404, 404, 404, 404),
+        json=True,
+        data={},
+    ),
     Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 

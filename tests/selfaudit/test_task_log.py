@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -274,3 +275,44 @@ def test_the_owner_answers_the_fit_test_and_accepts_the_recommendation_on_the_pa
     audit.refresh_from_db()
     assert audit.chosen_category == efiling
     assert "Outsource first: E-filing" in owner.get(f"/audits/{audit.pk}/").content.decode()
+
+
+def test_roi_defaults_come_from_the_audit_and_every_assumption_can_be_changed(cast, audit):
+    owner = cast.client("owner")
+    efiling = _category(cast, "e-filing")
+    _post(
+        owner,
+        audit,
+        _entry(cast.owner, minutes=60, category=efiling.pk),
+        _entry(cast.attorney, minutes=60, category=efiling.pk, description="E-file"),
+    )
+    url = f"/api/v1/audits/{audit.pk}/roi"
+    body = owner.post(url, {}, content_type="application/json").json()
+    assert body["category"] == "E-filing"
+    a, f = body["assumptions"], body["figures"]
+    assert Decimal(a["hours_per_week"]) == 2  # 2 h logged in a one-week audit
+    assert a["contractor_rate_cents"] == 2500  # administrative market rate
+    assert a["current_hourly_value_cents"] == 37_500  # $450 and $300, one hour each
+    assert f["contractor_cents"] == 104 * 2500 and f["cheapest"] == "contractor"
+    assert "23 min 15 s" in body["sources"]["refocus_minutes"]
+
+    changed = owner.post(
+        url,
+        {"hours_per_week": "40", "provider_monthly_cents": 10_000},
+        content_type="application/json",
+    ).json()
+    assert changed["figures"]["cheapest"] == "provider plan"
+    bad = owner.post(
+        url, {"hours_per_week": -1, "working_days": 0}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert {f["path"] for f in bad.json()["error"]["fields"]} == {"hours_per_week", "working_days"}
+    assert cast.client("staff").post(url, {}, content_type="application/json").status_code == 403
+
+
+def test_roi_without_outsourceable_work_explains_what_to_do(cast, audit):
+    response = cast.client("owner").post(
+        f"/api/v1/audits/{audit.pk}/roi", {}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "roi_nothing_to_model"

@@ -22,6 +22,8 @@ from counselbench.selfaudit.schemas import (
     ImportOut,
     ParticipantIn,
     ParticipantOut,
+    RoiIn,
+    RoiOut,
     TaskCategoryOut,
 )
 
@@ -284,6 +286,28 @@ def choose_process(request: ActorRequest, audit_id: int, payload: ChoiceIn):
         request.actor, audit_id=audit_id, category_id=payload.category_id, request=request
     )
     return _audit_out(request, audit_id)
+
+
+@router.post(
+    "/audits/{int:audit_id}/roi",
+    response=RoiOut,
+    summary="ROI of outsourcing a process: assumptions in (all optional), figures out",
+)
+def audit_roi(request: ActorRequest, audit_id: int, payload: RoiIn):
+    from counselbench.selfaudit.roi import SOURCES
+
+    overrides = payload.dict(exclude_unset=True)
+    category_id = overrides.pop("category_id", None)
+    result = services.roi(
+        request.actor, audit_id=audit_id, category_id=category_id, overrides=overrides
+    )
+    return {
+        "category_id": result.category_id,
+        "category": result.category_name,
+        "assumptions": result.assumptions.as_dict(),
+        "sources": SOURCES,
+        "figures": result.figures.as_dict(),
+    }
 
 
 @router.get(

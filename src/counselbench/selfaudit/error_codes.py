@@ -7,3 +7,4 @@ class SelfAuditErrorCode(StrEnum):
     IMPORT_UNREADABLE = "import_unreadable"
     IMPORT_UNMAPPED = "import_unmapped"
     IMPORT_ROWS_INVALID = "import_rows_invalid"
+    ROI_NOTHING_TO_MODEL = "roi_nothing_to_model"

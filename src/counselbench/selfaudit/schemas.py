@@ -1,4 +1,6 @@
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
@@ -200,3 +202,30 @@ class HitListWithFitOut(HitListOut):
     recommendation: RecommendationOut | None
     chosen_category_id: int | None
     fit: list[FitAnswerOut]
+
+
+class RoiIn(InputSchema):
+    """Every field is optional: leave it out to use the default shown in the response."""
+
+    category_id: StrictInt | None = Field(None, description="Default: the chosen process")
+    hours_per_week: Decimal | None = Field(None, ge=0, le=168)
+    contractor_rate_cents: StrictInt | None = Field(None, ge=0, le=10_000_000)
+    salary_cents: StrictInt | None = Field(None, ge=0, le=1_000_000_000)
+    benefits_percent: Decimal | None = Field(None, ge=0, le=200)
+    overhead_percent: Decimal | None = Field(None, ge=0, le=200)
+    recruiting_cents: StrictInt | None = Field(None, ge=0, le=100_000_000)
+    provider_monthly_cents: StrictInt | None = Field(None, ge=0, le=100_000_000)
+    calls_per_day: Decimal | None = Field(None, ge=0, le=500)
+    refocus_minutes: Decimal | None = Field(None, ge=0, le=480)
+    working_days: StrictInt | None = Field(None, ge=1, le=366)
+    interrupted_hourly_value_cents: StrictInt | None = Field(None, ge=0, le=10_000_000)
+    current_hourly_value_cents: StrictInt | None = Field(None, ge=0, le=10_000_000)
+    billable_target_hours: StrictInt | None = Field(None, ge=1, le=8784)
+
+
+class RoiOut(Schema):
+    category_id: int
+    category: str
+    assumptions: dict[str, Any]
+    sources: dict[str, str] = Field(description="Where each default comes from")
+    figures: dict[str, Any] = Field(description="Annual amounts in cents; hours as numbers")

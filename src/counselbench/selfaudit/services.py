@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -672,3 +673,65 @@ def choose_process(
         detail={"category_id": category_id},
     )
     return audit
+
+
+# --- ROI ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoiResult:
+    category_id: int
+    category_name: str
+    assumptions: Any  # roi.Assumptions
+    figures: Any  # roi.RoiFigures
+
+
+def roi(
+    actor: Actor,
+    *,
+    audit_id: int,
+    category_id: int | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> RoiResult:
+    """The ROI model for one process: the given category, else the chosen one, else the
+    recommendation, else the top of the hit list. Defaults come from the audit's own figures."""
+    from counselbench.selfaudit import roi as model
+
+    result = hit_list(actor, audit_id=audit_id)
+    wanted = (
+        category_id
+        or result.audit.chosen_category_id
+        or (result.recommendation.category_id if result.recommendation else None)
+    )
+    rows = [r for r in result.rows if r.category_id == wanted] if wanted else result.rows[:1]
+    if not rows:
+        raise RuleViolation(
+            Code.ROI_NOTHING_TO_MODEL,
+            "There is no outsourceable work in this audit for that category.",
+            unblock="Categorize entries, or choose a category from the hit list.",
+        )
+    row = rows[0]
+    people = row.people
+    hours = row.annual_hours
+    weighted = (sum(p.annual_hours * p.hourly_value_cents for p in people) / hours) if hours else 0
+    top_value = max(p.hourly_value_cents for p in result.audit.participants.all())
+    defaults = model.Assumptions(
+        hours_per_week=(hours / model.WEEKS_PER_YEAR).quantize(Decimal("0.01")),
+        contractor_rate_cents=row.market_rate_cents,
+        salary_cents=6_000_000,
+        benefits_percent=Decimal(25),
+        overhead_percent=Decimal(15),
+        recruiting_cents=400_000,
+        provider_monthly_cents=150_000,
+        calls_per_day=Decimal(5),
+        refocus_minutes=model.REFOCUS_MINUTES,
+        working_days=250,
+        interrupted_hourly_value_cents=top_value,
+        current_hourly_value_cents=int(weighted),
+        billable_target_hours=1800,
+    )
+    try:
+        assumptions = defaults.updated(**(overrides or {}))
+    except ValueError as error:
+        raise Invalid.field("assumptions", str(error)) from None
+    return RoiResult(row.category_id, row.category_name, assumptions, model.compute(assumptions))
