@@ -333,6 +333,20 @@ ROUTES += [
         )(our_audit(c)),
         OUR_OBJECT_OWNER,
     ),
+    # No outsourceable work in the matrix's audit: the ROI pages explain it (409) to those who
+    # may see hourly values; staff may not (403).
+    Route(
+        "audits/<int:audit_id>/roi/",
+        "GET",
+        _u("selfaudit:audit_roi", AUDIT),
+        (LOGIN, 409, 409, 403, 404, 404, 404, 404),
+    ),
+    Route(
+        "audits/<int:audit_id>/summary/",
+        "GET",
+        _u("selfaudit:audit_summary", AUDIT),
+        (LOGIN, 409, 409, 403, 404, 404, 404, 404),
+    ),
     Route(
         "audits/<int:audit_id>/choose/",
         "POST",

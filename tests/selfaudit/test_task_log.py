@@ -316,3 +316,21 @@ def test_roi_without_outsourceable_work_explains_what_to_do(cast, audit):
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "roi_nothing_to_model"
+
+
+def test_the_roi_page_recalculates_from_the_form_and_prints_a_summary(cast, audit):
+    owner = cast.client("owner")
+    efiling = _category(cast, "e-filing")
+    _post(owner, audit, _entry(cast.owner, minutes=120, category=efiling.pk))
+    page = owner.get(f"/audits/{audit.pk}/roi/")
+    assert page.status_code == 200
+    assert page.context["figures"].contractor_cents == 104 * 2500
+    # Dollars in the form, cents in the model: a $20/h contractor for 10 hours a week.
+    page = owner.get(f"/audits/{audit.pk}/roi/", {"contractor_rate": "20", "hours_per_week": "10"})
+    assert page.context["figures"].contractor_cents == 520 * 2000
+    assert "$10,400 a year" in page.content.decode()
+    bad = owner.get(f"/audits/{audit.pk}/roi/", {"working_days": "0"})
+    assert "working_days" in bad.context["form"].errors  # shown on the form; defaults used
+    summary = owner.get(f"/audits/{audit.pk}/summary/", {"contractor_rate": "20"})
+    text = summary.content.decode()
+    assert "Start with: E-filing" in text and "data-print" in text

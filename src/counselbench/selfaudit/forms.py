@@ -34,3 +34,104 @@ class FitAnswerForm(forms.Form):
 
 class ChoiceForm(forms.Form):
     category_id = forms.IntegerField(required=False)
+
+
+# The ROI page speaks dollars; the model speaks cents.
+_MONEY = {
+    "contractor_rate": "contractor_rate_cents",
+    "salary": "salary_cents",
+    "recruiting": "recruiting_cents",
+    "provider_monthly": "provider_monthly_cents",
+    "interrupted_hourly_value": "interrupted_hourly_value_cents",
+    "current_hourly_value": "current_hourly_value_cents",
+}
+
+
+class RoiForm(forms.Form):
+    hours_per_week = forms.DecimalField(
+        label="Hours a week of this work",
+        min_value=0,
+        max_value=168,
+        decimal_places=2,
+        required=False,
+    )
+    contractor_rate = forms.DecimalField(
+        label="Contractor rate ($/h)",
+        min_value=0,
+        max_value=100_000,
+        decimal_places=2,
+        required=False,
+    )
+    current_hourly_value = forms.DecimalField(
+        label="Hourly value of who does it now ($/h)",
+        min_value=0,
+        max_value=100_000,
+        decimal_places=2,
+        required=False,
+    )
+    salary = forms.DecimalField(
+        label="In-house salary ($/yr)",
+        min_value=0,
+        max_value=10_000_000,
+        decimal_places=2,
+        required=False,
+    )
+    benefits_percent = forms.DecimalField(
+        label="Benefits (% of salary)", min_value=0, max_value=200, required=False
+    )
+    overhead_percent = forms.DecimalField(
+        label="Overhead (% of salary)", min_value=0, max_value=200, required=False
+    )
+    recruiting = forms.DecimalField(
+        label="Recruiting, one-off ($)",
+        min_value=0,
+        max_value=1_000_000,
+        decimal_places=2,
+        required=False,
+    )
+    provider_monthly = forms.DecimalField(
+        label="Provider plan ($/month)",
+        min_value=0,
+        max_value=1_000_000,
+        decimal_places=2,
+        required=False,
+    )
+    calls_per_day = forms.DecimalField(
+        label="Interrupting calls a day", min_value=0, max_value=500, required=False
+    )
+    refocus_minutes = forms.DecimalField(
+        label="Minutes to refocus after each", min_value=0, max_value=480, required=False
+    )
+    interrupted_hourly_value = forms.DecimalField(
+        label="Hourly value of who is interrupted ($/h)",
+        min_value=0,
+        max_value=100_000,
+        decimal_places=2,
+        required=False,
+    )
+    working_days = forms.IntegerField(
+        label="Working days a year", min_value=1, max_value=366, required=False
+    )
+    billable_target_hours = forms.IntegerField(
+        label="Billable-hour target a year", min_value=1, max_value=8784, required=False
+    )
+
+    def overrides(self) -> dict:
+        """The filled-in fields as model assumptions (dollars → cents)."""
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if value is None:
+                continue
+            if name in _MONEY:
+                out[_MONEY[name]] = int(value * 100)
+            else:
+                out[name] = value
+        return out
+
+    @classmethod
+    def initial_from(cls, assumptions) -> dict:
+        values = assumptions.as_dict()
+        initial = {name: values[name] for name in cls.base_fields if name in values}
+        for name, cents_name in _MONEY.items():
+            initial[name] = f"{values[cents_name] / 100:.2f}"
+        return initial

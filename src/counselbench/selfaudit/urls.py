@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:audit_id>/", views.audit_detail, name="audit_detail"),
     path("<int:audit_id>/fit/<int:category_id>/", views.answer_fit_test, name="answer_fit_test"),
     path("<int:audit_id>/choose/", views.choose_process, name="choose_process"),
+    path("<int:audit_id>/roi/", views.audit_roi, name="audit_roi"),
+    path("<int:audit_id>/summary/", views.audit_summary, name="audit_summary"),
 ]

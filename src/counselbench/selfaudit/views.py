@@ -12,8 +12,9 @@ from counselbench.core.errors import DomainError
 from counselbench.core.money import format_usd
 from counselbench.core.pagination import page_of
 from counselbench.selfaudit import selectors, services
-from counselbench.selfaudit.forms import ChoiceForm, FitAnswerForm
+from counselbench.selfaudit.forms import ChoiceForm, FitAnswerForm, RoiForm
 from counselbench.selfaudit.models import AuditPeriod
+from counselbench.selfaudit.roi import SOURCES
 
 
 @login_required
@@ -120,3 +121,61 @@ def choose_process(request: ActorRequest, audit_id: int) -> HttpResponse:
                     request, f"{audit.chosen_category.name} is the process to outsource first."
                 )
     return redirect("selfaudit:audit_detail", audit_id=audit_id)
+
+
+def _roi_context(request: ActorRequest, audit_id: int) -> dict:
+    audit = fetch(request.actor, AuditPeriod, pk=audit_id)
+    form = RoiForm(request.GET or None)
+    overrides = form.overrides() if form.is_bound and form.is_valid() else {}
+    category_id = request.GET.get("category")
+    result = services.roi(
+        request.actor,
+        audit_id=audit.pk,
+        overrides=overrides,
+        category_id=int(category_id) if (category_id or "").isdigit() else None,
+    )
+    if not form.is_bound:
+        form = RoiForm(initial=RoiForm.initial_from(result.assumptions))
+    f = result.figures
+    options = [
+        ("Today (done in-house as now)", f.current_cents),
+        ("In-house hire", f.in_house_cents),
+        ("Contractor", f.contractor_cents),
+        ("Provider plan", f.provider_cents),
+    ]
+    return {
+        "audit": audit,
+        "form": form,
+        "roi": result,
+        "figures": f,
+        "options": [(label, format_usd(cents)) for label, cents in options],
+        "chart": {
+            "labels": [label for label, _ in options],
+            "costs": [cents / 100 for _, cents in options],
+        },
+        "money": {"interruptions": format_usd(f.interruptions_cents)},
+        "sources": SOURCES,
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+@require_GET
+def audit_roi(request: ActorRequest, audit_id: int) -> HttpResponse:
+    return render(request, "selfaudit/roi.html", _roi_context(request, audit_id))
+
+
+@login_required
+@require_GET
+def audit_summary(request: ActorRequest, audit_id: int) -> HttpResponse:
+    """One printable page a partner can take to a meeting (the browser prints it to PDF)."""
+    context = _roi_context(request, audit_id)
+    result = services.hit_list(request.actor, audit_id=audit_id)
+    context.update(
+        {
+            "hit_list": result,
+            "total": format_usd(result.total_saving_cents),
+            "top_rows": [(r, format_usd(r.saving_cents)) for r in result.rows[:8]],
+        }
+    )
+    return render(request, "selfaudit/summary.html", context)

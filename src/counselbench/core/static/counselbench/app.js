@@ -7,3 +7,6 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("focusin", (event) => {
   if (event.target.matches("[data-select-on-focus]")) event.target.select();
 });
+document.addEventListener("click", (event) => {
+  if (event.target.matches("[data-print]")) window.print();
+});
