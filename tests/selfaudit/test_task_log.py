@@ -329,6 +329,15 @@ def test_the_roi_page_recalculates_from_the_form_and_prints_a_summary(cast, audi
     page = owner.get(f"/audits/{audit.pk}/roi/", {"contractor_rate": "20", "hours_per_week": "10"})
     assert page.context["figures"].contractor_cents == 520 * 2000
     assert "$10,400 a year" in page.content.decode()
+    # Every assumption in use is shown, the changed ones and the defaults.
+    shown = page.context["form"].initial
+    assert shown["contractor_rate"] == "20.00" and shown["working_days"] == 250
+    assert (
+        owner.get(f"/audits/{audit.pk}/roi/", {"category": ""})
+        .context["form"]
+        .initial["hours_per_week"]
+        == "2.00"
+    )
     bad = owner.get(f"/audits/{audit.pk}/roi/", {"working_days": "0"})
     assert "working_days" in bad.context["form"].errors  # shown on the form; defaults used
     summary = owner.get(f"/audits/{audit.pk}/summary/", {"contractor_rate": "20"})

@@ -125,8 +125,9 @@ def choose_process(request: ActorRequest, audit_id: int) -> HttpResponse:
 
 def _roi_context(request: ActorRequest, audit_id: int) -> dict:
     audit = fetch(request.actor, AuditPeriod, pk=audit_id)
-    form = RoiForm(request.GET or None)
-    overrides = form.overrides() if form.is_bound and form.is_valid() else {}
+    given = {k: v for k, v in request.GET.items() if k in RoiForm.base_fields and v != ""}
+    form = RoiForm(given) if given else None
+    overrides = form.overrides() if form is not None and form.is_valid() else {}
     category_id = request.GET.get("category")
     result = services.roi(
         request.actor,
@@ -134,7 +135,9 @@ def _roi_context(request: ActorRequest, audit_id: int) -> dict:
         overrides=overrides,
         category_id=int(category_id) if (category_id or "").isdigit() else None,
     )
-    if not form.is_bound:
+    if form is None or form.is_valid():
+        # Show every assumption in use, defaults and changes alike; an invalid form keeps the
+        # user's input and its errors (and the figures use the defaults meanwhile).
         form = RoiForm(initial=RoiForm.initial_from(result.assumptions))
     f = result.figures
     options = [
