@@ -482,6 +482,12 @@ ROUTES += [
         json=True,
         data={},
     ),
+    Route(
+        "GET /api/v1/audits/{audit_id}/suggestions",
+        "GET",
+        lambda c: f"/api/v1/audits/{AUDIT(c)}/suggestions",
+        OUR_FIRM_API,
+    ),
     Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 

@@ -343,3 +343,30 @@ def test_the_roi_page_recalculates_from_the_form_and_prints_a_summary(cast, audi
     summary = owner.get(f"/audits/{audit.pk}/summary/", {"contractor_rate": "20"})
     text = summary.content.decode()
     assert "Start with: E-filing" in text and "data-print" in text
+
+
+def test_uncategorized_entries_get_explained_suggestions_that_learn_from_corrections(cast, audit):
+    owner = cast.client("owner")
+    created = _post(
+        owner,
+        audit,
+        _entry(cast.attorney, description="E-file the answer in the county portal"),
+        _entry(cast.attorney, description="Zeta quarterly widget"),
+        _entry(cast.attorney, minutes=20, description="Zeta quarterly widget"),
+    ).json()
+    url = f"/api/v1/audits/{audit.pk}/suggestions"
+    first = {s["entry_id"]: s for s in owner.get(url).json()}
+    efile = first[created[0]["id"]]
+    assert efile["category"] == "E-filing" and efile["because"] and efile["similar_example"]
+    assert first[created[1]["id"]]["category_id"] is None  # nothing to go on
+    # The owner categorizes one "Zeta quarterly widget" entry: the other is now suggested alike.
+    bookkeeping = _category(cast, "bookkeeping").pk
+    owner.patch(
+        f"/api/v1/audits/{audit.pk}/entries/{created[1]['id']}",
+        {"category_id": bookkeeping},
+        content_type="application/json",
+    )
+    after = {s["entry_id"]: s for s in owner.get(url).json()}
+    assert created[1]["id"] not in after  # categorized entries are no longer listed
+    assert after[created[2]["id"]]["category_id"] == bookkeeping
+    assert "zeta" in after[created[2]["id"]]["because"]

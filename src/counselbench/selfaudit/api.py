@@ -24,6 +24,7 @@ from counselbench.selfaudit.schemas import (
     ParticipantOut,
     RoiIn,
     RoiOut,
+    SuggestionOut,
     TaskCategoryOut,
 )
 
@@ -308,6 +309,28 @@ def audit_roi(request: ActorRequest, audit_id: int, payload: RoiIn):
         "sources": SOURCES,
         "figures": result.figures.as_dict(),
     }
+
+
+@router.get(
+    "/audits/{int:audit_id}/suggestions",
+    response=list[SuggestionOut],
+    summary="Suggested categories for uncategorized entries, with the words that decided",
+)
+def audit_suggestions(request: ActorRequest, audit_id: int):
+    pairs = services.suggestions(request.actor, audit_id=audit_id)
+    names = dict(selectors.task_categories(request.actor).values_list("id", "name"))
+    return [
+        {
+            "entry_id": entry.pk,
+            "description": entry.description,
+            "category_id": s.category if s else None,
+            "category": names.get(s.category) if s else None,
+            "confidence": s.confidence if s else None,
+            "because": s.because if s else [],
+            "similar_example": s.similar_example if s else None,
+        }
+        for entry, s in pairs
+    ]
 
 
 @router.get(

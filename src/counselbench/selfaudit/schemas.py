@@ -229,3 +229,13 @@ class RoiOut(Schema):
     assumptions: dict[str, Any]
     sources: dict[str, str] = Field(description="Where each default comes from")
     figures: dict[str, Any] = Field(description="Annual amounts in cents; hours as numbers")
+
+
+class SuggestionOut(Schema):
+    entry_id: int
+    description: str
+    category_id: int | None = Field(description="null when the words give nothing to go on")
+    category: str | None
+    confidence: float | None
+    because: list[str] = Field(description="The words that weighed most for this category")
+    similar_example: str | None = Field(description="The most similar known description")

@@ -200,3 +200,60 @@ DEFAULT_MARKET_RATES: list[tuple[str, int, str]] = [
         "counted as outsourceable misused time, so the hit list does not use this figure.",
     ),
 ]
+
+# The words that usually mark each category in a firm's task log: general practice vocabulary that
+# lets the suggester work for a new firm before it has corrected anything.
+CATEGORY_VOCABULARY: dict[str, str] = {
+    "legal-advice": "advise advice counsel recommend strategy options risks opinion decide "
+    "evaluate merits exposure whether",
+    "court-appearances": "court hearing appear appearance attend judge trial docket call "
+    "conference arraignment argue argument deposition defend take "
+    "cross-examine testimony zoom",
+    "negotiations": "negotiate negotiation settlement mediation counteroffer terms opposing "
+    "counsel offer demand release cap royalty",
+    "signing-filings": "sign signature signed execute approve final review before filing sign-off "
+    "certificate verified",
+    "niche-expertise": "specialist regulatory regulation compliance erisa patent immigration tax "
+    "securities hipaa environmental export medicaid fcc trademark maritime "
+    "crypto implications analyze",
+    "drafting": "draft drafting prepare first draft template agreement motion memo brief letter "
+    "will trust petition complaint reply response interrogatories",
+    "litigation-support": "chronology witness files subpoena index case file track discovery "
+    "expert coordinate gather compile damages privilege log exhibits "
+    "outline",
+    "legal-research": "research case law statute statutes westlaw lexis shepardize keycite "
+    "authorities precedent rules elements standard decisions survey",
+    "document-review": "review documents production privilege relevant responsive tag code "
+    "first-level second-level hot redact records emails custodian batch",
+    "ediscovery": "esi ediscovery search terms relativity platform processing collection "
+    "forensic load file bates native tiff metadata hold dedupe tar review workspace",
+    "due-diligence": "diligence due target acquisition lien ucc title minute book data room "
+    "good standing background search checklist findings",
+    "contract-management": "contract contracts abstract redline playbook tracker renewal "
+    "expiring repository obligations sow msa versions auto-renewal "
+    "e-signature vendor",
+    "deposition-summaries": "summarize summary deposition transcript digest page-line depo "
+    "testimony admissions designations errata",
+    "trial-exhibits": "exhibit exhibits binder binders trial notebook stickers demonstrative "
+    "juror impeachment tab copies slideshow",
+    "client-communication": "client update status call email send reply remind follow up "
+    "questions voicemail copies explain",
+    "case-intake": "intake prospect prospective lead inquiry consultation screen conflict "
+    "check new client referral web form",
+    "e-filing": "file filing e-file efile ecf portal serve service upload stamped fee pdf "
+    "submit resubmit rejected bookmarks",
+    "calendar-scheduling": "schedule reschedule calendar docket deadline deadlines date dates "
+    "book meeting invites reminders availability court reporter",
+    "data-entry": "enter entry input update record records contact contacts database "
+    "spreadsheet type transcribe scan import fields clio",
+    "billing-support": "invoice invoices billing pre-bill pre-bills bill payment payments "
+    "collections overdue aging statement ledes write off",
+    "bookkeeping": "bookkeeping quickbooks operating account reconcile vendor bills payroll "
+    "expenses expense profit loss cpa 1099 payable credit card budget",
+    "trust-accounting": "trust iolta retainer disbursement ledger three-way reconciliation "
+    "earned fees settlement deposit refund unearned evergreen wire cleared",
+    "crm-upkeep": "crm contacts leads pipeline duplicate merge tag referral segments archive "
+    "assign lead sources",
+    "marketing": "marketing newsletter website blog social media posts seminar reviews pitch "
+    "sponsorship linkedin analytics brochures cards bios",
+}
