@@ -488,6 +488,31 @@ ROUTES += [
         lambda c: f"/api/v1/audits/{AUDIT(c)}/suggestions",
         OUR_FIRM_API,
     ),
+    Route(
+        "POST /api/v1/task-categories",
+        "POST",
+        lambda c: "/api/v1/task-categories",
+        (401, 201, 403, 403, 403, 403, 403, 201),
+        json=True,
+        data={"name": "Immigration forms", "level": "paralegal"},
+    ),
+    Route(
+        "PATCH /api/v1/task-categories/{category_id}",
+        "PATCH",
+        lambda c: f"/api/v1/task-categories/{our_audit(c).organization.task_categories.first().pk}",
+        OUR_FIRM_OWNER_API,
+        json=True,
+        data={"name": "Renamed"},
+    ),
+    Route("GET /api/v1/market-rates", "GET", lambda c: "/api/v1/market-rates", API_ME),
+    Route(
+        "PATCH /api/v1/market-rates/{rate_id}",
+        "PATCH",
+        lambda c: f"/api/v1/market-rates/{our_audit(c).organization.market_rates.first().pk}",
+        OUR_FIRM_OWNER_API,
+        json=True,
+        data={"hourly_rate_cents": 3000},
+    ),
     Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 

@@ -370,3 +370,54 @@ def test_uncategorized_entries_get_explained_suggestions_that_learn_from_correct
     assert created[1]["id"] not in after  # categorized entries are no longer listed
     assert after[created[2]["id"]]["category_id"] == bookkeeping
     assert "zeta" in after[created[2]["id"]]["because"]
+
+
+def test_the_owner_edits_the_taxonomy_without_losing_history(cast, audit):
+    owner = cast.client("owner")
+    added = owner.post(
+        "/api/v1/task-categories",
+        {"name": "Immigration forms", "level": "paralegal", "examples": ["Prepare I-130"]},
+        content_type="application/json",
+    )
+    assert added.status_code == 201 and added.json()["key"] == "immigration-forms"
+    drafting = _category(cast, "drafting")
+    _post(owner, audit, _entry(cast.owner, minutes=60, category=drafting.pk))
+    url = f"/api/v1/task-categories/{drafting.pk}"
+    renamed = owner.patch(
+        url, {"name": "Drafting", "level": "administrative"}, content_type="application/json"
+    ).json()
+    assert (renamed["name"], renamed["level"]) == ("Drafting", "administrative")
+    assert owner.patch(url, {"retired": True}, content_type="application/json").json()["retired"]
+    # History stays: the entry keeps its category; new entries can no longer use it.
+    assert TaskEntry.objects.get().category_id == drafting.pk
+    refused = _post(owner, audit, _entry(cast.owner, category=drafting.pk))
+    assert refused.json()["error"]["fields"][0]["path"] == "entries.0.category_id"
+    listed = owner.get("/api/v1/task-categories?page_size=200").json()["items"]
+    assert drafting.pk not in {c["id"] for c in listed}
+    assert (
+        cast.client("attorney")
+        .patch(url, {"retired": False}, content_type="application/json")
+        .status_code
+        == 403
+    )
+
+
+def test_the_owner_changes_a_market_rate_and_the_hit_list_follows(cast, audit):
+    owner = cast.client("owner")
+    efiling = _category(cast, "e-filing").pk
+    _post(owner, audit, _entry(cast.owner, minutes=60, category=efiling))
+    rates = owner.get("/api/v1/market-rates").json()["items"]
+    admin = next(r for r in rates if r["level"] == "administrative")
+    assert admin["source"]
+    bad = owner.patch(
+        f"/api/v1/market-rates/{admin['id']}", {"source": ""}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    owner.patch(
+        f"/api/v1/market-rates/{admin['id']}",
+        {"hourly_rate_cents": 3500, "source": "Our agency's quote, Nov 2026"},
+        content_type="application/json",
+    )
+    row = owner.get(f"/api/v1/audits/{audit.pk}/hit-list").json()["rows"][0]
+    assert row["market_rate_cents"] == 3500
+    assert row["annual_saving_cents"] == 52 * (45000 - 3500)

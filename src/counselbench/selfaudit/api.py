@@ -20,12 +20,16 @@ from counselbench.selfaudit.schemas import (
     HitListWithFitOut,
     ImportIn,
     ImportOut,
+    MarketRateOut,
+    MarketRatePatch,
     ParticipantIn,
     ParticipantOut,
     RoiIn,
     RoiOut,
     SuggestionOut,
+    TaskCategoryIn,
     TaskCategoryOut,
+    TaskCategoryPatch,
 )
 
 router = Router(tags=["self-audit"])
@@ -341,3 +345,47 @@ def audit_suggestions(request: ActorRequest, audit_id: int):
 @paginate
 def list_task_categories(request: ActorRequest, include_retired: bool = False):
     return selectors.task_categories(request.actor, include_retired=include_retired)
+
+
+@router.post(
+    "/task-categories",
+    response={201: TaskCategoryOut},
+    summary="Add a category to the firm's taxonomy (owners)",
+)
+def add_task_category(request: ActorRequest, payload: TaskCategoryIn):
+    return Status(201, services.add_category(request.actor, request=request, **payload.dict()))
+
+
+@router.patch(
+    "/task-categories/{int:category_id}",
+    response=TaskCategoryOut,
+    summary="Rename, re-level, re-describe or retire a category (owners)",
+)
+def change_task_category(request: ActorRequest, category_id: int, payload: TaskCategoryPatch):
+    return services.change_category(
+        request.actor,
+        category_id=category_id,
+        request=request,
+        changes=payload.dict(exclude_unset=True),
+    )
+
+
+@router.get(
+    "/market-rates",
+    response=list[MarketRateOut],
+    summary="The firm's market rates per license level, with their sources",
+)
+@paginate
+def list_market_rates(request: ActorRequest):
+    return selectors.market_rates(request.actor)
+
+
+@router.patch(
+    "/market-rates/{int:rate_id}",
+    response=MarketRateOut,
+    summary="Change a market rate or its source (owners)",
+)
+def change_market_rate(request: ActorRequest, rate_id: int, payload: MarketRatePatch):
+    return services.change_market_rate(
+        request.actor, rate_id=rate_id, request=request, **payload.dict(exclude_unset=True)
+    )

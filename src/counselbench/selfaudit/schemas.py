@@ -239,3 +239,31 @@ class SuggestionOut(Schema):
     confidence: float | None
     because: list[str] = Field(description="The words that weighed most for this category")
     similar_example: str | None = Field(description="The most similar known description")
+
+
+class TaskCategoryIn(InputSchema):
+    name: str = Field(min_length=1, max_length=100)
+    level: LicenseLevel
+    description: str = Field("", max_length=300)
+    examples: list[str] = Field(default_factory=list, max_length=20)
+
+
+class TaskCategoryPatch(InputSchema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    level: LicenseLevel | None = None
+    description: str | None = Field(None, max_length=300)
+    examples: list[str] | None = Field(None, max_length=20)
+    retired: StrictBool | None = Field(None, description="Retire (true) or bring back (false)")
+
+
+class MarketRateOut(Schema):
+    id: int
+    level: str
+    hourly_rate_cents: int
+    currency: str
+    source: str
+
+
+class MarketRatePatch(InputSchema):
+    hourly_rate_cents: StrictInt | None = Field(None, gt=0, le=10_000_000)
+    source: str | None = Field(None, min_length=1, max_length=500)

@@ -3,7 +3,13 @@
 from django.db.models import Count, QuerySet, Sum
 
 from counselbench.access.policy import Action, Actor, can, visible
-from counselbench.selfaudit.models import AuditPeriod, Participant, TaskCategory, TaskEntry
+from counselbench.selfaudit.models import (
+    AuditPeriod,
+    MarketRate,
+    Participant,
+    TaskCategory,
+    TaskEntry,
+)
 
 
 def audits(actor: Actor) -> QuerySet[AuditPeriod]:
@@ -50,3 +56,7 @@ def task_categories(actor: Actor, *, include_retired: bool = False) -> QuerySet[
 
 def sees_hourly_values(actor: Actor, audit: AuditPeriod) -> bool:
     return can(actor, Action.VIEW_HOURLY_VALUES, audit)
+
+
+def market_rates(actor: Actor) -> QuerySet[MarketRate]:
+    return visible(actor, MarketRate).order_by("level")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from counselbench.access import log
 from counselbench.access.policy import Action, Actor, fetch, require
@@ -792,3 +793,97 @@ def suggestions(actor: Actor, *, audit_id: int, limit: int = 200) -> list[tuple[
         (entry, suggester.suggest(entry.description))
         for entry in entries(actor, audit, uncategorized=True)[:limit]
     ]
+
+
+# --- Editing the taxonomy and market rates ---------------------------------------------------
+
+
+def add_category(
+    actor: Actor,
+    *,
+    name: str,
+    level: str,
+    description: str = "",
+    examples: list[str] | None = None,
+    request: HttpRequest | None = None,
+) -> TaskCategory:
+    require(actor, Action.CREATE, TaskCategory, "Only the firm's owner edits the taxonomy.")
+    organization = actor.current_organization
+    name = (name or "").strip()
+    if not name:
+        raise Invalid.field("name", "Name the category.")
+    if level not in LicenseLevel.values:
+        raise Invalid.field("level", "Choose attorney, paralegal or administrative.")
+    key, n = slugify(name)[:55] or "category", 1
+    while TaskCategory.objects.filter(organization=organization, key=key).exists():
+        n += 1
+        key = f"{slugify(name)[:50]}-{n}"
+    category = TaskCategory.objects.create(
+        organization=organization,
+        key=key,
+        name=name,
+        level=level,
+        description=description.strip(),
+        examples=[e.strip() for e in examples or [] if e.strip()],
+    )
+    log.record("taxonomy.category_added", actor=actor, obj=category, request=request)
+    return category
+
+
+def change_category(
+    actor: Actor, *, category_id: int, changes: dict[str, Any], request: HttpRequest | None = None
+) -> TaskCategory:
+    """Rename, re-level, re-describe or retire. Retiring keeps every entry's history; a retired
+    category is no longer offered for new entries or suggestions."""
+    category = fetch(actor, TaskCategory, Action.CHANGE, pk=category_id)
+    if "name" in changes:
+        if not (changes["name"] or "").strip():
+            raise Invalid.field("name", "Name the category.")
+        category.name = changes["name"].strip()
+    if "level" in changes:
+        if changes["level"] not in LicenseLevel.values:
+            raise Invalid.field("level", "Choose attorney, paralegal or administrative.")
+        category.level = changes["level"]
+    if "description" in changes:
+        category.description = (changes["description"] or "").strip()
+    if "examples" in changes:
+        category.examples = [e.strip() for e in changes["examples"] or [] if e.strip()]
+    if "retired" in changes:
+        category.retired_at = timezone.now() if changes["retired"] else None
+    category.save()
+    log.record(
+        "taxonomy.category_changed",
+        actor=actor,
+        obj=category,
+        request=request,
+        detail={k: str(v) for k, v in changes.items()},
+    )
+    return category
+
+
+def change_market_rate(
+    actor: Actor,
+    *,
+    rate_id: int,
+    hourly_rate_cents: int | None = None,
+    source: str | None = None,
+    request: HttpRequest | None = None,
+) -> MarketRate:
+    rate = fetch(actor, MarketRate, Action.CHANGE, pk=rate_id)
+    if hourly_rate_cents is not None:
+        if hourly_rate_cents <= 0:
+            raise Invalid.field("hourly_rate_cents", "A market rate must be positive.")
+        rate.hourly_rate_cents = hourly_rate_cents
+    if source is not None:
+        if not source.strip():
+            raise Invalid.field("source", "Say where the figure comes from.")
+        rate.source = source.strip()
+    rate.save(update_fields=["hourly_rate_cents", "source"])
+    log.record(
+        "taxonomy.market_rate_changed",
+        actor=actor,
+        obj=rate,
+        request=request,
+        detail={"level": rate.level, "hourly_rate_cents": rate.hourly_rate_cents},
+    )
+    return rate
