@@ -354,6 +354,24 @@ ROUTES += [
         OUR_OBJECT_OWNER,
     ),
     Route(
+        "audits/new/",
+        "GET",
+        _u("selfaudit:audit_create"),
+        (LOGIN, 200, 403, 403, 403, 403, 403, 200),
+    ),
+    Route(
+        "audits/<int:audit_id>/import/",
+        "GET",
+        _u("selfaudit:audit_import", AUDIT),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    ),
+    Route(
+        "audits/<int:audit_id>/categorize/",
+        "GET",
+        _u("selfaudit:audit_categorize", AUDIT),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    ),
+    Route(
         "audits/<int:audit_id>/",
         "GET",
         _u("selfaudit:audit_detail", AUDIT),

@@ -135,3 +135,35 @@ class RoiForm(forms.Form):
         for name, cents_name in _MONEY.items():
             initial[name] = f"{values[cents_name] / 100:.2f}"
         return initial
+
+
+class AuditForm(forms.Form):
+    name = forms.CharField(max_length=200, initial="This week")
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text="Leave empty for one week.",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="A CSV export of your time entries.")
+    csv = forms.CharField(widget=forms.HiddenInput, required=False)
+    skip_invalid = forms.BooleanField(required=False, label="Skip the rows with errors")
+
+    MAX_BYTES = 5_000_000
+
+    def text(self) -> str:
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError("The file is larger than 5 MB; split it.")
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "cp1252"):
+                try:
+                    return raw.decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+            raise forms.ValidationError("The file is not text (CSV) in UTF-8 or Windows-1252.")
+        return self.cleaned_data.get("csv") or ""

@@ -1,19 +1,22 @@
 """Self-audit pages: the firm's audits and one audit's hit list."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counselbench.access.policy import Action, ActorRequest, can, fetch
+from counselbench.access.policy import Action, ActorRequest, can, fetch, require
 from counselbench.core.errors import DomainError
-from counselbench.core.money import format_usd
+from counselbench.core.money import cents_from_dollars, format_usd
 from counselbench.core.pagination import page_of
-from counselbench.selfaudit import selectors, services
-from counselbench.selfaudit.forms import ChoiceForm, FitAnswerForm, RoiForm
-from counselbench.selfaudit.models import AuditPeriod
+from counselbench.organizations.selectors import members as members_of
+from counselbench.selfaudit import csv_import, selectors, services
+from counselbench.selfaudit.forms import AuditForm, ChoiceForm, FitAnswerForm, ImportForm, RoiForm
+from counselbench.selfaudit.models import AuditPeriod, LicenseLevel
 from counselbench.selfaudit.roi import SOURCES
 
 
@@ -182,3 +185,142 @@ def audit_summary(request: ActorRequest, audit_id: int) -> HttpResponse:
         }
     )
     return render(request, "selfaudit/summary.html", context)
+
+
+def _level_for(role: str) -> str:
+    return "paralegal" if role == "staff" else "attorney"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_create(request: ActorRequest) -> HttpResponse:
+    """Open an audit: name, period, and who takes part at what hourly value."""
+    require(request.actor, Action.CREATE, AuditPeriod, "Only the firm's owner opens audits.")
+    members = list(members_of(request.actor))
+    form = AuditForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        people = []
+        for m in members:
+            if request.POST.get(f"take_part_{m.user_id}"):
+                try:
+                    value = cents_from_dollars(request.POST.get(f"value_{m.user_id}", ""))
+                except ValueError:
+                    errors.append(f"Enter an hourly value for {m.user.display_name}.")
+                    continue
+                people.append(
+                    services.ParticipantInput(
+                        m.user_id, request.POST.get(f"level_{m.user_id}", ""), value
+                    )
+                )
+        if not errors:
+            try:
+                audit = services.create_audit(
+                    request.actor, participants=people, request=request, **form.cleaned_data
+                )
+            except DomainError as error:
+                errors += [f.message for f in error.fields] or [error.message]
+            else:
+                messages.success(request, "Audit opened. Import a time export or log entries.")
+                return redirect("selfaudit:audit_import", audit_id=audit.pk)
+    rows = [
+        {
+            "m": m,
+            "level": request.POST.get(f"level_{m.user_id}", _level_for(m.role)),
+            "value": request.POST.get(f"value_{m.user_id}", ""),
+            "checked": request.POST.get(
+                f"take_part_{m.user_id}", "on" if request.method == "GET" else ""
+            ),
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "selfaudit/audit_create.html",
+        {"form": form, "rows": rows, "errors": errors, "levels": LicenseLevel.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_import(request: ActorRequest, audit_id: int) -> HttpResponse:
+    """Upload → check (mapping, preview, errors by line) → confirm. Nothing is saved before."""
+    audit = fetch(request.actor, AuditPeriod, Action.LOG_TIME, pk=audit_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict = {"audit": audit, "form": form, "fields": csv_import.FIELDS}
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = form.text()
+        except forms.ValidationError as error:
+            form.add_error("file", error)
+            return render(request, "selfaudit/import.html", context)
+        mapping = {
+            f: request.POST[f"map_{f}"] for f in csv_import.FIELDS if request.POST.get(f"map_{f}")
+        } or None
+        try:
+            if request.POST.get("confirm"):
+                _, imported = services.import_csv(
+                    request.actor,
+                    audit_id=audit.pk,
+                    csv_text=text,
+                    mapping=mapping,
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                    request=request,
+                )
+                messages.success(request, f"Imported {imported} entries.")
+                return redirect("selfaudit:audit_categorize", audit_id=audit.pk)
+            preview = services.preview_import(
+                request.actor, audit_id=audit.pk, csv_text=text, mapping=mapping
+            )
+        except DomainError as error:
+            context["error"] = error
+            if error.fields and error.fields[0].path.startswith(("rows.", "mapping.")):
+                preview = services.preview_import(
+                    request.actor, audit_id=audit.pk, csv_text=text, mapping=mapping
+                )
+            else:
+                return render(request, "selfaudit/import.html", context, status=error.status)
+        context.update(
+            {
+                "preview": preview,
+                "csv_text": text,
+                "sample": [(line, item) for line, item in preview.valid[:10]],
+            }
+        )
+    return render(request, "selfaudit/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_categorize(request: ActorRequest, audit_id: int) -> HttpResponse:
+    """Uncategorized entries with a suggested category each; accept or change, then save."""
+    audit = fetch(request.actor, AuditPeriod, Action.LOG_TIME, pk=audit_id)
+    if request.method == "POST":
+        saved = 0
+        for key, value in request.POST.items():
+            if key.startswith("category_") and value.isdigit():
+                try:
+                    services.update_entry(
+                        request.actor,
+                        audit_id=audit.pk,
+                        entry_id=int(key.removeprefix("category_")),
+                        changes={"category_id": int(value)},
+                        request=request,
+                    )
+                    saved += 1
+                except DomainError as error:
+                    if error.status in (403, 404):
+                        raise
+                    messages.error(request, error.message)
+        messages.success(request, f"{saved} entries categorized. Suggestions learn from them.")
+        return redirect("selfaudit:audit_categorize", audit_id=audit.pk)
+    pairs = services.suggestions(request.actor, audit_id=audit.pk, limit=100)
+    return render(
+        request,
+        "selfaudit/categorize.html",
+        {
+            "audit": audit,
+            "pairs": pairs,
+            "categories": selectors.task_categories(request.actor).order_by("name"),
+        },
+    )
