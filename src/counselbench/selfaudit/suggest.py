@@ -124,7 +124,18 @@ class Suggester:
             mean_other = sum(self._log_likelihood(c, feature) for c in others) / max(len(others), 1)
             return self._log_likelihood(best, feature) - mean_other
 
-        because = sorted({f for f in feats if weight(f) > 0}, key=weight, reverse=True)[:3]
+        # Report the user's own words, not stems: map each stem back to the first word it came
+        # from, and skip one-letter fragments (the "e" of "e-file").
+        surface: dict[str, str] = {}
+        for word in _WORD.findall(text.lower()):
+            surface.setdefault(_stem(word), word)
+        because: list[str] = []
+        for feature in sorted({f for f in feats if weight(f) > 0}, key=weight, reverse=True):
+            shown = " ".join(surface.get(part, part) for part in feature.split())
+            if len(shown) > 1 and shown not in because:
+                because.append(shown)
+            if len(because) == 3:
+                break
         mine = frozenset(words(text))
         similar = max(
             self.examples[best], key=lambda ex: len(mine & ex[1]) / (len(mine | ex[1]) or 1)
