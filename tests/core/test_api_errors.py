@@ -141,3 +141,30 @@ def test_an_id_too_large_for_the_database_is_not_found(cast, url):
     response = cast.client("owner").delete(url)
     assert response.status_code == 404
     assert _shape(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "path"),
+    [
+        ("/api/v1/task-categories", {"name": "Bad\x00name", "level": "paralegal"}, "name"),
+        (
+            "/api/v1/organizations",
+            {"name": "X", "kind": "law_firm", "time_zone": "\x00"},
+            "time_zone",
+        ),
+        (
+            "/api/v1/task-categories",
+            {"name": "Ok", "level": "paralegal", "examples": ["a\x00"]},
+            "examples",
+        ),
+    ],
+)
+def test_text_with_nul_characters_is_refused_on_every_database(cast, url, body, path):
+    """Found by the OpenAPI fuzz on PostgreSQL, whose text columns cannot hold NUL (500)."""
+    from counselbench.selfaudit.models import TaskCategory
+
+    before = TaskCategory.objects.count()
+    response = cast.client("owner").post(url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert _shape(response)["fields"][0]["path"] == path
+    assert TaskCategory.objects.count() == before

@@ -83,3 +83,8 @@ def test_an_unmapped_export_says_which_fields_are_missing():
 def test_unreadable_files(text, mapping, message):
     with pytest.raises(ImportError_, match=message):
         read_csv(text, mapping)
+
+
+def test_a_file_with_nul_bytes_is_refused_as_not_csv():
+    with pytest.raises(ImportError_, match="NUL bytes"):
+        read_csv("Date,User\x00,Duration\n")

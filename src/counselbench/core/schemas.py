@@ -3,7 +3,7 @@
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 
 
 class InputSchema(Schema):
@@ -18,3 +18,21 @@ class InputSchema(Schema):
         if not isinstance(data, dict) and not hasattr(data, "__dict__"):
             raise ValueError("The request body must be a JSON object.")
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        """PostgreSQL text cannot hold NUL; refuse it here as bad input, on every database."""
+        if _has_nul(value):
+            raise ValueError("Text must not contain NUL (\\x00) characters.")
+        return value
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False

@@ -95,16 +95,21 @@ def read_csv(text: str, mapping: dict[str, str] | None = None) -> ParsedFile:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    if "\x00" in text:
+        raise ImportError_("The file contains NUL bytes: it is not a text (CSV) export.")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [h for h in (reader.fieldnames or []) if h is not None]
-    if not headers:
-        raise ImportError_("The file has no header row.")
-    rows = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise ImportError_(f"The file has more than {MAX_ROWS:,} rows; split it.")
-        if any((v or "").strip() for k, v in row.items() if k is not None):
-            rows.append({h: (row.get(h) or "").strip() for h in headers})
+    try:
+        headers = [h for h in (reader.fieldnames or []) if h is not None]
+        if not headers:
+            raise ImportError_("The file has no header row.")
+        rows = []
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ImportError_(f"The file has more than {MAX_ROWS:,} rows; split it.")
+            if any((v or "").strip() for k, v in row.items() if k is not None):
+                rows.append({h: (row.get(h) or "").strip() for h in headers})
+    except csv.Error as error:
+        raise ImportError_(f"The file is not valid CSV ({error}).") from None
     chosen = dict(mapping) if mapping else auto_mapping(headers)
     unknown = [h for h in chosen.values() if h not in headers]
     if unknown:
