@@ -372,6 +372,50 @@ ROUTES += [
         (LOGIN, 200, 200, 200, 404, 404, 404, 404),
     ),
     Route(
+        "audits/<int:audit_id>/log/",
+        "GET",
+        _u("selfaudit:audit_log", AUDIT),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    ),
+    # Every firm role logs a row of the staff member's time (staff: their own) from the grid.
+    Route(
+        "audits/<int:audit_id>/log/",
+        "POST",
+        _u("selfaudit:audit_log", AUDIT),
+        (LOGIN, 302, 302, 302, 404, 404, 404, 404),
+        data=lambda c: {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-person": str(c.staff.pk),
+            "form-0-date": str(__import__("django.utils.timezone").utils.timezone.localdate()),
+            "form-0-duration": "0:30",
+            "form-0-description": "Index the binder",
+        },
+    ),
+    Route(
+        "audits/<int:audit_id>/week/",
+        "GET",
+        _u("selfaudit:audit_week", AUDIT),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    ),
+    # The attorney's entry: staff cannot see it (404), like another firm.
+    Route(
+        "audits/<int:audit_id>/entries/<int:entry_id>/",
+        "POST",
+        lambda c: (lambda e: reverse("selfaudit:entry_update", args=[e.audit_id, e.pk]))(
+            attorney_entry(c)
+        ),
+        (LOGIN, 302, 302, 404, 404, 404, 404, 404),
+    ),
+    Route(
+        "audits/<int:audit_id>/entries/<int:entry_id>/delete/",
+        "POST",
+        lambda c: (lambda e: reverse("selfaudit:entry_delete", args=[e.audit_id, e.pk]))(
+            attorney_entry(c)
+        ),
+        (LOGIN, 302, 302, 404, 404, 404, 404, 404),
+    ),
+    Route(
         "audits/<int:audit_id>/",
         "GET",
         _u("selfaudit:audit_detail", AUDIT),

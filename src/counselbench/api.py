@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -198,6 +199,20 @@ def _forbidden(request, exc):
         request,
         403,
         error_payload(CoreErrorCode.PERMISSION_DENIED, "You do not have permission to do that."),
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return _respond(
+        request,
+        413,
+        error_payload(
+            CoreErrorCode.TOO_LARGE,
+            f"The request body is larger than {limit} MB; send less at once.",
+            [FieldError("body", "Too large.")],
+        ),
     )
 
 

@@ -291,6 +291,11 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Request size ---------------------------------------------------------------------------
+# A time export may be up to 5 MB (csv_import.MAX_BYTES), and its text comes back in the body of
+# the import's confirmation (form-encoded on the page, JSON-escaped in the API): room for both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
 # --- API ----------------------------------------------------------------------------------
 # Per-caller request rates (N/s, N/m, N/h); over the rate the API answers 429.
 API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="60/m")

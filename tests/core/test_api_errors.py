@@ -168,3 +168,12 @@ def test_text_with_nul_characters_is_refused_on_every_database(cast, url, body, 
     assert response.status_code == 422
     assert _shape(response)["fields"][0]["path"] == path
     assert TaskCategory.objects.count() == before
+
+
+def test_a_body_over_the_size_limit_is_a_clear_413_not_a_server_error(cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = '{"name": "' + "x" * (1024 * 1024) + '"}'
+    response = cast.client("owner").post("/api/v1/audits", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert "larger than 1 MB" in response.json()["error"]["message"]

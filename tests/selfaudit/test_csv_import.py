@@ -160,3 +160,28 @@ def test_staff_import_only_their_own_time(cast, audit):
     response = _import(cast.client("staff"), audit, _clio(cast), confirm=True)
     assert response.status_code == 422
     assert not TaskEntry.objects.exists()
+
+
+def _large_export(cast, size=3_000_000):
+    """A valid export past Django's default 2.5 MB request-body limit: long Matter cells."""
+    padding = "x" * 100_000  # under the csv module's 128 KiB field limit
+    rows = [
+        f"11/{9 + i % 7}/2026,attorney@our.example,{padding},Review batch {i},0:05"
+        for i in range(size // len(padding) + 1)
+    ]
+    return "Date,User,Matter,Description,Duration\n" + "\n".join(rows) + "\n"
+
+
+def test_a_large_export_is_confirmed_through_the_api_and_the_page(cast, audit):
+    # Regression: the confirmation posts the file's text back; past 2.5 MB Django refused it
+    # with a bare 400 before the import ever saw it.
+    text = _large_export(cast)
+    assert len(text) > 2_621_440
+    done = _import(cast.client("owner"), audit, text, confirm=True)
+    assert done.status_code == 200, done.content[:200]
+    count = done.json()["imported"]
+    assert count == TaskEntry.objects.count() > 0
+    TaskEntry.objects.all().delete()
+    page = cast.client("owner").post(f"/audits/{audit.pk}/import/", {"csv": text, "confirm": "1"})
+    assert page.status_code == 302
+    assert TaskEntry.objects.count() == count

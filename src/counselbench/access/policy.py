@@ -304,6 +304,10 @@ def _audit_rule(actor: Actor, action: Action, obj: Any) -> bool:
 
 
 def _participant_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if action == Action.LOG_TIME:  # log time as this participant: staff only as themselves
+        return _audit_rule(actor, Action.LOG_TIME, obj.audit) and (
+            actor.role != Role.STAFF or obj.user_id == actor.authenticated_user.pk
+        )
     return _audit_rule(actor, Action.VIEW if action == Action.VIEW else Action.CHANGE, obj.audit)
 
 

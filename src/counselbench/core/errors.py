@@ -18,6 +18,7 @@ class CoreErrorCode(StrEnum):
     INVALID = "invalid"
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
+    TOO_LARGE = "too_large"
     MFA_REQUIRED = "mfa_required"
     SERVER_ERROR = "server_error"
 

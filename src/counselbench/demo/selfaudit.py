@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from counselbench.accounts.models import User
 from counselbench.organizations.models import Organization
 from counselbench.selfaudit.models import AuditPeriod, Participant, TaskCategory, TaskEntry
-from counselbench.selfaudit.services import ensure_firm_setup
+from counselbench.selfaudit.services import ensure_firm_setup, totals
 
 AUDIT_NAME = "Week of November 9, 2026"
 START = date(2026, 11, 9)  # a Monday; Monday to Friday are logged
@@ -94,4 +94,5 @@ def build(*, firm: Organization) -> AuditPeriod:
                     )
                 )
     TaskEntry.objects.bulk_create(entries)
+    totals.rebuild(audit.pk)
     return audit

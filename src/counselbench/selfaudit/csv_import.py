@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 FIELDS = ("date", "user", "duration", "description", "category")
 REQUIRED = ("date", "user", "duration", "description")
 MAX_ROWS = 100_000
+MAX_BYTES = 5_000_000  # the largest export accepted, in bytes of the file (characters in the API)
 
 # Header names (lower-case) that map to each field without asking.
 _ALIASES = {

@@ -1,5 +1,6 @@
 from django import forms
 
+from counselbench.selfaudit import csv_import
 from counselbench.selfaudit.models import FitAnswer
 
 _YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
@@ -152,12 +153,10 @@ class ImportForm(forms.Form):
     csv = forms.CharField(widget=forms.HiddenInput, required=False)
     skip_invalid = forms.BooleanField(required=False, label="Skip the rows with errors")
 
-    MAX_BYTES = 5_000_000
-
     def text(self) -> str:
         upload = self.cleaned_data.get("file")
         if upload is not None:
-            if upload.size > self.MAX_BYTES:
+            if upload.size > csv_import.MAX_BYTES:
                 raise forms.ValidationError("The file is larger than 5 MB; split it.")
             raw = upload.read()
             for encoding in ("utf-8-sig", "cp1252"):
@@ -167,3 +166,74 @@ class ImportForm(forms.Form):
                     continue
             raise forms.ValidationError("The file is not text (CSV) in UTF-8 or Windows-1252.")
         return self.cleaned_data.get("csv") or ""
+
+
+# --- The task log grid and entry edits ------------------------------------------------------
+
+# Where the service names a field of an entry and where the grid shows it.
+ENTRY_FIELD_FOR = {"user_id": "person", "minutes": "duration", "category_id": "category"}
+
+
+class DurationField(forms.Field):
+    """Minutes from what people type: 1.5 (hours), 1:30, 90m, 1h 30m (as in time exports)."""
+
+    widget = forms.TextInput(attrs={"maxlength": 20, "inputmode": "decimal"})
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        try:
+            return csv_import.parse_duration(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class EntryRowForm(forms.Form):
+    """One row of the task-log grid. A row with neither a duration nor a description is blank
+    and ignored, so the grid can keep spare rows and pre-filled people and dates."""
+
+    person = forms.TypedChoiceField(coerce=int, label="Person")
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    duration = DurationField(label="Time")
+    description = forms.CharField(label="Description", max_length=500)
+    category = forms.TypedChoiceField(
+        coerce=int, label="Category", required=False, empty_value=None
+    )
+
+    def __init__(self, *args, people=(), categories=(), period=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = list(people)
+        self.fields["category"].choices = [("", "Suggest later"), *categories]
+        for field in self.fields.values():  # the grid shows labels only in its header
+            field.widget.attrs["aria-label"] = field.label
+        if period is not None:
+            self.fields["date"].widget.attrs.update(
+                {"min": period[0].isoformat(), "max": period[1].isoformat()}
+            )
+
+    def has_changed(self) -> bool:
+        return any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in ("duration", "description")
+        )
+
+
+# A fresh grid offers GRID_ROWS blank rows; the keyboard adds more, up to max_num.
+GRID_ROWS = 8
+EntryRowFormSet = forms.formset_factory(
+    EntryRowForm, extra=GRID_ROWS, max_num=200, validate_max=True
+)
+
+
+class EntryEditForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    duration = DurationField(label="Time")
+    description = forms.CharField(label="Description", max_length=500)
+    category = forms.TypedChoiceField(
+        coerce=int, label="Category", required=False, empty_value=None
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Uncategorized"), *categories]

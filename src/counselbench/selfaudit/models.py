@@ -157,6 +157,39 @@ class TaskEntry(models.Model):
         return f"{self.date} {self.minutes} min: {self.description[:40]}"
 
 
+class LoggedMinutes(models.Model):
+    """The task log's running totals: minutes per person and category (NULL: uncategorized).
+    The hit list reads these instead of summing a year of a large firm's entries on every view.
+    Every service that writes entries keeps them in step, in the same transaction; tests check
+    they always equal the sum of the entries."""
+
+    audit = models.ForeignKey(AuditPeriod, on_delete=models.CASCADE, related_name="totals")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        TaskCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name_plural = "logged minutes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "participant", "category"],
+                condition=Q(category__isnull=False),
+                name="logged_minutes_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["audit", "participant"],
+                condition=Q(category__isnull=True),
+                name="logged_minutes_uncategorized_unique",
+            ),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="logged_minutes_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min in {self.audit}"
+
+
 class FitAnswer(models.Model):
     """The owner's answers for one category (PRODUCT §2.1): the four-question fit test, any "yes"
     making it a candidate, plus the two facts the "start with one" recommendation needs."""

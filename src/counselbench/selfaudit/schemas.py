@@ -6,6 +6,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from counselbench.core.schemas import InputSchema
+from counselbench.selfaudit import csv_import
 from counselbench.selfaudit.models import LicenseLevel
 
 
@@ -132,7 +133,7 @@ class HitListOut(Schema):
 
 
 class ImportIn(InputSchema):
-    csv: str = Field(min_length=1, max_length=5_000_000, description="The export's text")
+    csv: str = Field(min_length=1, max_length=csv_import.MAX_BYTES, description="The export's text")
     mapping: dict[str, str] | None = Field(
         None,
         description="field → column header, for date, user, duration, description and "

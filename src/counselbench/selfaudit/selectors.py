@@ -27,6 +27,11 @@ def participants(actor: Actor, audit: AuditPeriod) -> QuerySet[Participant]:
     return visible(actor, Participant).filter(audit=audit).select_related("user")
 
 
+def loggable_participants(actor: Actor, audit: AuditPeriod) -> list[Participant]:
+    """The participants whose time this actor may log and review (staff: only themselves)."""
+    return [p for p in participants(actor, audit) if can(actor, Action.LOG_TIME, p)]
+
+
 def entries(
     actor: Actor,
     audit: AuditPeriod,

@@ -1,16 +1,20 @@
 from django.urls import path
 
-from counselbench.selfaudit import views
+from counselbench.selfaudit.views import audits, imports, log, planning
 
 app_name = "selfaudit"
 urlpatterns = [
-    path("", views.audit_list, name="audit_list"),
-    path("new/", views.audit_create, name="audit_create"),
-    path("<int:audit_id>/import/", views.audit_import, name="audit_import"),
-    path("<int:audit_id>/categorize/", views.audit_categorize, name="audit_categorize"),
-    path("<int:audit_id>/", views.audit_detail, name="audit_detail"),
-    path("<int:audit_id>/fit/<int:category_id>/", views.answer_fit_test, name="answer_fit_test"),
-    path("<int:audit_id>/choose/", views.choose_process, name="choose_process"),
-    path("<int:audit_id>/roi/", views.audit_roi, name="audit_roi"),
-    path("<int:audit_id>/summary/", views.audit_summary, name="audit_summary"),
+    path("", audits.audit_list, name="audit_list"),
+    path("new/", audits.audit_create, name="audit_create"),
+    path("<int:audit_id>/import/", imports.audit_import, name="audit_import"),
+    path("<int:audit_id>/categorize/", imports.audit_categorize, name="audit_categorize"),
+    path("<int:audit_id>/log/", log.audit_log, name="audit_log"),
+    path("<int:audit_id>/week/", log.audit_week, name="audit_week"),
+    path("<int:audit_id>/entries/<int:entry_id>/", log.entry_update, name="entry_update"),
+    path("<int:audit_id>/entries/<int:entry_id>/delete/", log.entry_delete, name="entry_delete"),
+    path("<int:audit_id>/", audits.audit_detail, name="audit_detail"),
+    path("<int:audit_id>/fit/<int:category_id>/", audits.answer_fit_test, name="answer_fit_test"),
+    path("<int:audit_id>/choose/", audits.choose_process, name="choose_process"),
+    path("<int:audit_id>/roi/", planning.audit_roi, name="audit_roi"),
+    path("<int:audit_id>/summary/", planning.audit_summary, name="audit_summary"),
 ]

@@ -1,6 +1,5 @@
-"""Self-audit pages: the firm's audits and one audit's hit list."""
+"""Audit pages: the list, opening an audit, and its hit list with the fit test and the choice."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -14,10 +13,9 @@ from counselbench.core.errors import DomainError
 from counselbench.core.money import cents_from_dollars, format_usd
 from counselbench.core.pagination import page_of
 from counselbench.organizations.selectors import members as members_of
-from counselbench.selfaudit import csv_import, selectors, services
-from counselbench.selfaudit.forms import AuditForm, ChoiceForm, FitAnswerForm, ImportForm, RoiForm
+from counselbench.selfaudit import selectors, services
+from counselbench.selfaudit.forms import AuditForm, ChoiceForm, FitAnswerForm
 from counselbench.selfaudit.models import AuditPeriod, LicenseLevel
-from counselbench.selfaudit.roi import SOURCES
 
 
 @login_required
@@ -126,67 +124,6 @@ def choose_process(request: ActorRequest, audit_id: int) -> HttpResponse:
     return redirect("selfaudit:audit_detail", audit_id=audit_id)
 
 
-def _roi_context(request: ActorRequest, audit_id: int) -> dict:
-    audit = fetch(request.actor, AuditPeriod, pk=audit_id)
-    given = {k: v for k, v in request.GET.items() if k in RoiForm.base_fields and v != ""}
-    form = RoiForm(given) if given else None
-    overrides = form.overrides() if form is not None and form.is_valid() else {}
-    category_id = request.GET.get("category")
-    result = services.roi(
-        request.actor,
-        audit_id=audit.pk,
-        overrides=overrides,
-        category_id=int(category_id) if (category_id or "").isdigit() else None,
-    )
-    if form is None or form.is_valid():
-        # Show every assumption in use, defaults and changes alike; an invalid form keeps the
-        # user's input and its errors (and the figures use the defaults meanwhile).
-        form = RoiForm(initial=RoiForm.initial_from(result.assumptions))
-    f = result.figures
-    options = [
-        ("Today (done in-house as now)", f.current_cents),
-        ("In-house hire", f.in_house_cents),
-        ("Contractor", f.contractor_cents),
-        ("Provider plan", f.provider_cents),
-    ]
-    return {
-        "audit": audit,
-        "form": form,
-        "roi": result,
-        "figures": f,
-        "options": [(label, format_usd(cents)) for label, cents in options],
-        "chart": {
-            "labels": [label for label, _ in options],
-            "costs": [cents / 100 for _, cents in options],
-        },
-        "money": {"interruptions": format_usd(f.interruptions_cents)},
-        "sources": SOURCES,
-        "query": request.GET.urlencode(),
-    }
-
-
-@login_required
-@require_GET
-def audit_roi(request: ActorRequest, audit_id: int) -> HttpResponse:
-    return render(request, "selfaudit/roi.html", _roi_context(request, audit_id))
-
-
-@login_required
-@require_GET
-def audit_summary(request: ActorRequest, audit_id: int) -> HttpResponse:
-    """One printable page a partner can take to a meeting (the browser prints it to PDF)."""
-    context = _roi_context(request, audit_id)
-    result = services.hit_list(request.actor, audit_id=audit_id)
-    context.update(
-        {
-            "hit_list": result,
-            "total": format_usd(result.total_saving_cents),
-            "top_rows": [(r, format_usd(r.saving_cents)) for r in result.rows[:8]],
-        }
-    )
-    return render(request, "selfaudit/summary.html", context)
-
-
 def _level_for(role: str) -> str:
     return "paralegal" if role == "staff" else "attorney"
 
@@ -238,89 +175,4 @@ def audit_create(request: ActorRequest) -> HttpResponse:
         request,
         "selfaudit/audit_create.html",
         {"form": form, "rows": rows, "errors": errors, "levels": LicenseLevel.choices},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def audit_import(request: ActorRequest, audit_id: int) -> HttpResponse:
-    """Upload → check (mapping, preview, errors by line) → confirm. Nothing is saved before."""
-    audit = fetch(request.actor, AuditPeriod, Action.LOG_TIME, pk=audit_id)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict = {"audit": audit, "form": form, "fields": csv_import.FIELDS}
-    if request.method == "POST" and form.is_valid():
-        try:
-            text = form.text()
-        except forms.ValidationError as error:
-            form.add_error("file", error)
-            return render(request, "selfaudit/import.html", context)
-        mapping = {
-            f: request.POST[f"map_{f}"] for f in csv_import.FIELDS if request.POST.get(f"map_{f}")
-        } or None
-        try:
-            if request.POST.get("confirm"):
-                _, imported = services.import_csv(
-                    request.actor,
-                    audit_id=audit.pk,
-                    csv_text=text,
-                    mapping=mapping,
-                    skip_invalid=form.cleaned_data["skip_invalid"],
-                    request=request,
-                )
-                messages.success(request, f"Imported {imported} entries.")
-                return redirect("selfaudit:audit_categorize", audit_id=audit.pk)
-            preview = services.preview_import(
-                request.actor, audit_id=audit.pk, csv_text=text, mapping=mapping
-            )
-        except DomainError as error:
-            context["error"] = error
-            if error.fields and error.fields[0].path.startswith(("rows.", "mapping.")):
-                preview = services.preview_import(
-                    request.actor, audit_id=audit.pk, csv_text=text, mapping=mapping
-                )
-            else:
-                return render(request, "selfaudit/import.html", context, status=error.status)
-        context.update(
-            {
-                "preview": preview,
-                "csv_text": text,
-                "sample": [(line, item) for line, item in preview.valid[:10]],
-            }
-        )
-    return render(request, "selfaudit/import.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def audit_categorize(request: ActorRequest, audit_id: int) -> HttpResponse:
-    """Uncategorized entries with a suggested category each; accept or change, then save."""
-    audit = fetch(request.actor, AuditPeriod, Action.LOG_TIME, pk=audit_id)
-    if request.method == "POST":
-        saved = 0
-        for key, value in request.POST.items():
-            if key.startswith("category_") and value.isdigit():
-                try:
-                    services.update_entry(
-                        request.actor,
-                        audit_id=audit.pk,
-                        entry_id=int(key.removeprefix("category_")),
-                        changes={"category_id": int(value)},
-                        request=request,
-                    )
-                    saved += 1
-                except DomainError as error:
-                    if error.status in (403, 404):
-                        raise
-                    messages.error(request, error.message)
-        messages.success(request, f"{saved} entries categorized. Suggestions learn from them.")
-        return redirect("selfaudit:audit_categorize", audit_id=audit.pk)
-    pairs = services.suggestions(request.actor, audit_id=audit.pk, limit=100)
-    return render(
-        request,
-        "selfaudit/categorize.html",
-        {
-            "audit": audit,
-            "pairs": pairs,
-            "categories": selectors.task_categories(request.actor).order_by("name"),
-        },
     )

@@ -1,0 +1,1 @@
+"""Self-audit pages, one module per part of the audit."""
