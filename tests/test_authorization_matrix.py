@@ -348,6 +348,12 @@ ROUTES += [
         (LOGIN, 409, 409, 403, 404, 404, 404, 404),
     ),
     Route(
+        "audits/<int:audit_id>/summary.pdf",
+        "GET",
+        _u("selfaudit:audit_summary_pdf", AUDIT),
+        (LOGIN, 409, 409, 403, 404, 404, 404, 404),
+    ),
+    Route(
         "audits/<int:audit_id>/choose/",
         "POST",
         _u("selfaudit:choose_process", AUDIT),

@@ -112,7 +112,13 @@ def test_3_the_owner_tweaks_the_roi_and_takes_the_summary(
     tab.get_by_role("button", name="Printable summary").click()  # a link styled as a button
     expect(tab).to_have_url(re.compile(r"/summary/\?.*contractor_rate=20"))
     expect(tab.locator("main")).to_contain_text("$")
+    expect(tab.locator("svg.bar-chart")).to_have_count(2)
     shot(tab, "sa-04-summary")
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Download PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
 
 
 def test_4_the_owner_logs_time_from_the_keyboard(

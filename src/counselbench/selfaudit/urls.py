@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:audit_id>/choose/", audits.choose_process, name="choose_process"),
     path("<int:audit_id>/roi/", planning.audit_roi, name="audit_roi"),
     path("<int:audit_id>/summary/", planning.audit_summary, name="audit_summary"),
+    path("<int:audit_id>/summary.pdf", planning.audit_summary_pdf, name="audit_summary_pdf"),
 ]

@@ -6,11 +6,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from counselbench.access.policy import ActorRequest, fetch
+from counselbench.core.charts import horizontal_bars
 from counselbench.core.money import format_usd
+from counselbench.core.pdf import pdf_response
 from counselbench.selfaudit import services
 from counselbench.selfaudit.forms import RoiForm
 from counselbench.selfaudit.models import AuditPeriod
 from counselbench.selfaudit.roi import SOURCES
+
+# Hit-list rows on the one-page summary: enough to see the pattern, few enough to fit the page.
+SUMMARY_ROWS = 8
 
 
 def _roi_context(request: ActorRequest, audit_id: int) -> dict:
@@ -42,6 +47,7 @@ def _roi_context(request: ActorRequest, audit_id: int) -> dict:
         "roi": result,
         "figures": f,
         "options": [(label, format_usd(cents)) for label, cents in options],
+        "option_cents": options,
         "chart": {
             "labels": [label for label, _ in options],
             "costs": [cents / 100 for _, cents in options],
@@ -58,17 +64,44 @@ def audit_roi(request: ActorRequest, audit_id: int) -> HttpResponse:
     return render(request, "selfaudit/roi.html", _roi_context(request, audit_id))
 
 
-@login_required
-@require_GET
-def audit_summary(request: ActorRequest, audit_id: int) -> HttpResponse:
-    """One printable page a partner can take to a meeting (the browser prints it to PDF)."""
+def _summary_context(request: ActorRequest, audit_id: int) -> dict:
     context = _roi_context(request, audit_id)
     result = services.hit_list(request.actor, audit_id=audit_id)
+    top = result.rows[:SUMMARY_ROWS]
     context.update(
         {
             "hit_list": result,
             "total": format_usd(result.total_saving_cents),
-            "top_rows": [(r, format_usd(r.saving_cents)) for r in result.rows[:8]],
+            "top_rows": [(r, format_usd(r.saving_cents)) for r in top],
+            "hit_chart": horizontal_bars(
+                "Annual misused time by category",
+                [(r.category_name, r.saving_cents, format_usd(r.saving_cents)) for r in top],
+            ),
+            "cost_chart": horizontal_bars(
+                "Cost a year of each option",
+                [(label, cents, format_usd(cents)) for label, cents in context["option_cents"]],
+            ),
         }
     )
-    return render(request, "selfaudit/summary.html", context)
+    return context
+
+
+@login_required
+@require_GET
+def audit_summary(request: ActorRequest, audit_id: int) -> HttpResponse:
+    """One printable page a partner can take to a meeting."""
+    return render(request, "selfaudit/summary.html", _summary_context(request, audit_id))
+
+
+@login_required
+@require_GET
+def audit_summary_pdf(request: ActorRequest, audit_id: int) -> HttpResponse:
+    """The same page as a one-page US Letter PDF, with the same assumptions in the query."""
+    context = _summary_context(request, audit_id)
+    audit = context["audit"]
+    return pdf_response(
+        request,
+        "selfaudit/summary_pdf.html",
+        context,
+        filename=f"outsourcing summary {audit.organization.name} {audit.name}",
+    )
