@@ -315,6 +315,8 @@ ROUTES: list[Route] = [
 ]
 
 AUDIT = lambda c: our_audit(c).pk  # noqa: E731
+OUR_CATEGORY = lambda c: our_audit(c).organization.task_categories.get(key="e-filing").pk  # noqa: E731
+OUR_RATE = lambda c: our_audit(c).organization.market_rates.get(level="paralegal").pk  # noqa: E731
 OUR_FIRM_API = (401, 200, 200, 200, 404, 404, 404, 404)
 OUR_FIRM_OWNER_API = (401, 200, 403, 403, 404, 404, 404, 404)
 
@@ -358,6 +360,35 @@ ROUTES += [
         "POST",
         _u("selfaudit:choose_process", AUDIT),
         OUR_OBJECT_OWNER,
+    ),
+    Route("audits/taxonomy/", "GET", _u("selfaudit:taxonomy"), ORG_MEMBERS),
+    # Adding a category: each firm's owner edits their own firm's taxonomy (the outsider, too).
+    Route(
+        "audits/taxonomy/",
+        "POST",
+        _u("selfaudit:taxonomy"),
+        (LOGIN, 302, 403, 403, 403, 403, 404, 302),
+        data={"add-name": "Lien searches", "add-level": "paralegal"},
+    ),
+    Route(
+        "audits/taxonomy/<int:category_id>/",
+        "GET",
+        lambda c: reverse("selfaudit:category_edit", args=[OUR_CATEGORY(c)]),
+        (LOGIN, 200, 403, 403, 404, 404, 404, 404),
+    ),
+    Route(
+        "audits/taxonomy/<int:category_id>/retire/",
+        "POST",
+        lambda c: reverse("selfaudit:category_retire", args=[OUR_CATEGORY(c)]),
+        OUR_OBJECT_OWNER,
+        data={"retired": "1"},
+    ),
+    Route(
+        "audits/taxonomy/rates/<int:rate_id>/",
+        "POST",
+        lambda c: reverse("selfaudit:market_rate_edit", args=[OUR_RATE(c)]),
+        OUR_OBJECT_OWNER,
+        data=lambda c: {f"rate{OUR_RATE(c)}-rate": "31.50", f"rate{OUR_RATE(c)}-source": "Quote"},
     ),
     Route(
         "audits/new/",

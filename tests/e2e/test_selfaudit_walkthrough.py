@@ -1,7 +1,8 @@
 """The self-audit's "Done means", in a real browser against the real server: the demo owner opens
 the audit, sees the ranked hit list with dollar figures and a chart, answers the fit test, accepts
 the recommendation, tweaks the ROI and takes the summary; then logs time from the keyboard grid,
-finds it in the weekly view, and imports a CSV export with a progress indicator.
+finds it in the weekly view, imports a CSV export with a progress indicator, and changes a
+market rate that the hit list then uses.
 
 Steps share one signed-in tab (their own, not the foundation walkthrough's) and run in order.
 This file sorts before test_walkthrough.py, which turns on two-factor for the same owner.
@@ -186,5 +187,22 @@ def test_6_a_csv_export_imports_with_a_progress_indicator(
     shot(tab, "sa-08-categorize")
 
 
-def test_7_no_console_errors_in_the_self_audit(console: ConsoleLog) -> None:
+def test_7_the_owner_adjusts_a_market_rate_and_the_hit_list_uses_it(
+    tab: Page, audit_path: dict[str, str], shot
+) -> None:
+    tab.goto(audit_path["detail"])
+    total = tab.locator(".big-number").inner_text()
+    tab.get_by_role("link", name="editable rate table").click()
+    expect(tab).to_have_url(re.compile(r"/audits/taxonomy/#market-rates$"))
+    row = tab.locator("#rate-paralegal")
+    row.get_by_text("Edit").click()
+    row.get_by_label("Hourly rate ($)").fill("60.00")
+    row.get_by_role("button", name="Save rate").click()
+    expect(tab.locator(".flash-success")).to_contain_text("Paralegal market rate is now $60/h")
+    shot(tab, "sa-09-taxonomy")
+    tab.goto(audit_path["detail"])
+    assert tab.locator(".big-number").inner_text() != total, "the new rate did not reprice"
+
+
+def test_8_no_console_errors_in_the_self_audit(console: ConsoleLog) -> None:
     assert not console.errors, "browser console errors:\n" + "\n".join(console.errors)

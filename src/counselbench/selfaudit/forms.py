@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 
 from counselbench.selfaudit import csv_import
-from counselbench.selfaudit.models import FitAnswer
+from counselbench.selfaudit.models import FitAnswer, LicenseLevel
 
 _YES_NO = [("", "—"), ("yes", "Yes"), ("no", "No")]
 _LABELS = {
@@ -237,3 +239,39 @@ class EntryEditForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "Uncategorized"), *categories]
+
+
+class CategoryForm(forms.Form):
+    """Add or edit a task category; examples one per line."""
+
+    name = forms.CharField(max_length=100)
+    level = forms.ChoiceField(choices=LicenseLevel.choices)
+    description = forms.CharField(
+        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    examples = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, written the way people log this work.",
+    )
+
+    def clean_examples(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["examples"].splitlines() if line.strip()]
+
+    @staticmethod
+    def initial_from(category) -> dict:
+        return {
+            "name": category.name,
+            "level": category.level,
+            "description": category.description,
+            "examples": "\n".join(category.examples),
+        }
+
+
+class MarketRateForm(forms.Form):
+    """A level's market rate in dollars (stored as cents) and where the figure comes from."""
+
+    rate = forms.DecimalField(
+        label="Hourly rate ($)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    source = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from counselbench.selfaudit.views import audits, imports, log, planning
+from counselbench.selfaudit.views import audits, categories, imports, log, planning
 
 app_name = "selfaudit"
 urlpatterns = [
     path("", audits.audit_list, name="audit_list"),
     path("new/", audits.audit_create, name="audit_create"),
+    path("taxonomy/", categories.taxonomy, name="taxonomy"),
+    path("taxonomy/<int:category_id>/", categories.category_edit, name="category_edit"),
+    path("taxonomy/<int:category_id>/retire/", categories.category_retire, name="category_retire"),
+    path("taxonomy/rates/<int:rate_id>/", categories.market_rate_edit, name="market_rate_edit"),
     path("<int:audit_id>/import/", imports.audit_import, name="audit_import"),
     path("<int:audit_id>/categorize/", imports.audit_categorize, name="audit_categorize"),
     path("<int:audit_id>/log/", log.audit_log, name="audit_log"),

@@ -94,6 +94,17 @@ def suggestions(
 # --- Editing the taxonomy and market rates ---------------------------------------------------
 
 
+def _refuse_taken_name(organization_id: int, name: str, *, other_than: int | None = None) -> None:
+    """Two categories in use may not share a name (a retired one may: history keeps it)."""
+    taken = TaskCategory.objects.filter(
+        organization_id=organization_id, name__iexact=name, retired_at__isnull=True
+    )
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    if taken.exists():
+        raise Invalid.field("name", f"There is already a category named “{name}”.")
+
+
 def add_category(
     actor: Actor,
     *,
@@ -108,6 +119,7 @@ def add_category(
     name = (name or "").strip()
     if not name:
         raise Invalid.field("name", "Name the category.")
+    _refuse_taken_name(organization.pk, name)
     if level not in LicenseLevel.values:
         raise Invalid.field("level", "Choose attorney, paralegal or administrative.")
     key, n = slugify(name)[:55] or "category", 1
@@ -146,6 +158,8 @@ def change_category(
         category.examples = [e.strip() for e in changes["examples"] or [] if e.strip()]
     if "retired" in changes:
         category.retired_at = timezone.now() if changes["retired"] else None
+    if ("name" in changes or "retired" in changes) and category.retired_at is None:
+        _refuse_taken_name(category.organization_id, category.name, other_than=category.pk)
     category.save()
     log.record(
         "taxonomy.category_changed",
