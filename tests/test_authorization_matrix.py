@@ -391,6 +391,26 @@ ROUTES += [
         data=lambda c: {f"rate{OUR_RATE(c)}-rate": "31.50", f"rate{OUR_RATE(c)}-source": "Quote"},
     ),
     Route(
+        "audits/<int:audit_id>/edit/",
+        "GET",
+        _u("selfaudit:audit_edit", AUDIT),
+        (LOGIN, 200, 403, 403, 404, 404, 404, 404),
+    ),
+    Route(
+        "audits/<int:audit_id>/edit/",
+        "POST",
+        _u("selfaudit:audit_edit", AUDIT),
+        OUR_OBJECT_OWNER,
+        data=lambda c: (
+            lambda a: {
+                "name": "Renamed",
+                "starts_on": str(a.starts_on),
+                **{f"level_{p.user_id}": p.level for p in a.participants.all()},
+                **{f"value_{p.user_id}": "100" for p in a.participants.all()},
+            }
+        )(our_audit(c)),
+    ),
+    Route(
         "audits/new/",
         "GET",
         _u("selfaudit:audit_create"),

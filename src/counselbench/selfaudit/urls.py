@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:audit_id>/entries/<int:entry_id>/", log.entry_update, name="entry_update"),
     path("<int:audit_id>/entries/<int:entry_id>/delete/", log.entry_delete, name="entry_delete"),
     path("<int:audit_id>/", audits.audit_detail, name="audit_detail"),
+    path("<int:audit_id>/edit/", audits.audit_edit, name="audit_edit"),
     path("<int:audit_id>/fit/<int:category_id>/", audits.answer_fit_test, name="answer_fit_test"),
     path("<int:audit_id>/choose/", audits.choose_process, name="choose_process"),
     path("<int:audit_id>/roi/", planning.audit_roi, name="audit_roi"),

@@ -11,6 +11,7 @@ from counselbench.selfaudit.services.audits import (
     ParticipantInput,
     create_audit,
     delete_audit,
+    edit_audit,
     set_participant,
     update_audit,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "create_audit",
     "delete_audit",
     "delete_entry",
+    "edit_audit",
     "ensure_firm_setup",
     "hit_list",
     "import_csv",

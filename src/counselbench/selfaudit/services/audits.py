@@ -105,6 +105,40 @@ def update_audit(
     return audit
 
 
+def edit_audit(
+    actor: Actor,
+    *,
+    audit_id: int,
+    name: str,
+    starts_on: date,
+    ends_on: date | None,
+    participants: list[ParticipantInput],
+    request: HttpRequest | None = None,
+) -> AuditPeriod:
+    """Rename or re-date the audit and add or re-value participants, all or nothing. Nobody is
+    removed: their entries are part of the audit's history (delete the entries first)."""
+    with transaction.atomic():
+        audit = update_audit(
+            actor,
+            audit_id=audit_id,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on or starts_on + timedelta(days=6),
+            request=request,
+        )
+        errors: list[FieldError] = []
+        for index, item in enumerate(participants):
+            try:
+                participant = _save_participant(audit, item, path=f"participants.{index}")
+            except Invalid as error:
+                errors += error.fields
+            else:
+                log.record("audit.participant_set", actor=actor, obj=participant, request=request)
+        if errors:
+            raise Invalid("Some participants are not valid.", fields=errors)
+    return audit
+
+
 def delete_audit(actor: Actor, *, audit_id: int, request: HttpRequest | None = None) -> None:
     audit = fetch(actor, AuditPeriod, Action.DELETE, pk=audit_id)
     with transaction.atomic():

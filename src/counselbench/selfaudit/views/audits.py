@@ -50,6 +50,7 @@ def audit_detail(request: ActorRequest, audit_id: int) -> HttpResponse:
             "sees_values": sees_values,
             "hit_list": result,
             "may_answer": can(request.actor, Action.CHANGE, audit),
+            "may_edit_audit": can(request.actor, Action.CHANGE, audit),
             "recommendation": result.recommendation if result else None,
             "chosen": audit.chosen_category,
             "candidates": [r for r in result.rows if not r.no_saving] if result else [],
@@ -128,6 +129,34 @@ def _level_for(role: str) -> str:
     return "paralegal" if role == "staff" else "attorney"
 
 
+def _participant_rows(request: ActorRequest, members, current: dict) -> tuple[list, list, list]:
+    """The "who takes part" table: (rows to show, ParticipantInput for each ticked row, errors).
+    `current` maps user id → Participant for an existing audit: they stay ticked (nobody is
+    removed) and their level and value are the starting point."""
+    rows, people, errors = [], [], []
+    posted = request.method == "POST"
+    for m in members:
+        existing = current.get(m.user_id)
+        level = existing.level if existing else _level_for(m.role)
+        value = f"{existing.hourly_value_cents / 100:.2f}" if existing else ""
+        checked = bool(existing) or (not posted and not current)
+        if posted:
+            level = request.POST.get(f"level_{m.user_id}", level)
+            value = request.POST.get(f"value_{m.user_id}", "")
+            checked = bool(existing) or bool(request.POST.get(f"take_part_{m.user_id}"))
+        rows.append(
+            {"m": m, "level": level, "value": value, "checked": checked, "fixed": bool(existing)}
+        )
+        if posted and checked:
+            try:
+                cents = cents_from_dollars(value)
+            except ValueError:
+                errors.append(f"Enter an hourly value for {m.user.display_name}.")
+                continue
+            people.append(services.ParticipantInput(m.user_id, level, cents))
+    return rows, people, errors
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_create(request: ActorRequest) -> HttpResponse:
@@ -135,44 +164,58 @@ def audit_create(request: ActorRequest) -> HttpResponse:
     require(request.actor, Action.CREATE, AuditPeriod, "Only the firm's owner opens audits.")
     members = list(members_of(request.actor))
     form = AuditForm(request.POST or None, initial={"starts_on": timezone.localdate()})
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        people = []
-        for m in members:
-            if request.POST.get(f"take_part_{m.user_id}"):
-                try:
-                    value = cents_from_dollars(request.POST.get(f"value_{m.user_id}", ""))
-                except ValueError:
-                    errors.append(f"Enter an hourly value for {m.user.display_name}.")
-                    continue
-                people.append(
-                    services.ParticipantInput(
-                        m.user_id, request.POST.get(f"level_{m.user_id}", ""), value
-                    )
-                )
-        if not errors:
-            try:
-                audit = services.create_audit(
-                    request.actor, participants=people, request=request, **form.cleaned_data
-                )
-            except DomainError as error:
-                errors += [f.message for f in error.fields] or [error.message]
-            else:
-                messages.success(request, "Audit opened. Import a time export or log entries.")
-                return redirect("selfaudit:audit_import", audit_id=audit.pk)
-    rows = [
-        {
-            "m": m,
-            "level": request.POST.get(f"level_{m.user_id}", _level_for(m.role)),
-            "value": request.POST.get(f"value_{m.user_id}", ""),
-            "checked": request.POST.get(
-                f"take_part_{m.user_id}", "on" if request.method == "GET" else ""
-            ),
-        }
-        for m in members
-    ]
+    rows, people, errors = _participant_rows(request, members, {})
+    if request.method == "POST" and form.is_valid() and not errors:
+        try:
+            audit = services.create_audit(
+                request.actor, participants=people, request=request, **form.cleaned_data
+            )
+        except DomainError as error:
+            errors += [f.message for f in error.fields] or [error.message]
+        else:
+            messages.success(request, "Audit opened. Import a time export or log entries.")
+            return redirect("selfaudit:audit_import", audit_id=audit.pk)
     return render(
         request,
         "selfaudit/audit_create.html",
         {"form": form, "rows": rows, "errors": errors, "levels": LicenseLevel.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_edit(request: ActorRequest, audit_id: int) -> HttpResponse:
+    """Rename or re-date the audit, add people, correct levels and hourly values (owners)."""
+    audit = fetch(request.actor, AuditPeriod, Action.CHANGE, pk=audit_id)
+    current = {p.user_id: p for p in audit.participants.all()}
+    form = AuditForm(
+        request.POST or None,
+        initial={"name": audit.name, "starts_on": audit.starts_on, "ends_on": audit.ends_on},
+    )
+    rows, people, errors = _participant_rows(request, list(members_of(request.actor)), current)
+    if request.method == "POST" and form.is_valid() and not errors:
+        try:
+            services.edit_audit(
+                request.actor,
+                audit_id=audit.pk,
+                participants=people,
+                request=request,
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            errors += [f.message for f in error.fields] or [error.message]
+        else:
+            messages.success(request, "Audit saved. The hit list uses the new values.")
+            return redirect("selfaudit:audit_detail", audit_id=audit.pk)
+    return render(
+        request,
+        "selfaudit/audit_create.html",
+        {
+            "form": form,
+            "rows": rows,
+            "errors": errors,
+            "levels": LicenseLevel.choices,
+            "audit": audit,
+        },
+        status=422 if errors or form.errors else 200,
     )
