@@ -18,6 +18,7 @@ from counselbench.core.errors import CoreErrorCode, DomainError, FieldError, err
 from counselbench.core.throttling import AnonymousThrottle, UserThrottle
 from counselbench.organizations.api import router as organizations_router
 from counselbench.selfaudit.api import router as selfaudit_router
+from counselbench.talent.api import router as talent_router
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ api = CounselbenchAPI(
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
 api.add_router("", selfaudit_router)
+api.add_router("", talent_router)
 
 
 def _respond(request: HttpRequest, status: int, payload: dict) -> HttpResponse:

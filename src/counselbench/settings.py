@@ -324,3 +324,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Talent bench: how long passed vetting steps count before a professional must be re-verified,
+# and how many accepted rates a segment needs before they move rate suggestions.
+VETTING_VALID_DAYS = env.int("VETTING_VALID_DAYS", default=365)
+RATE_BLEND_MINIMUM = env.int("RATE_BLEND_MINIMUM", default=5)

@@ -421,3 +421,15 @@ def test_the_owner_changes_a_market_rate_and_the_hit_list_follows(cast, audit):
     row = owner.get(f"/api/v1/audits/{audit.pk}/hit-list").json()["rows"][0]
     assert row["market_rate_cents"] == 3500
     assert row["annual_saving_cents"] == 52 * (45000 - 3500)
+
+
+def test_an_id_too_large_for_the_database_is_a_field_error_not_a_crash(cast):
+    """Found by the schema fuzzer: a 20-digit user id overflowed SQLite's integer (500)."""
+    response = cast.client("owner").post(
+        "/api/v1/audits",
+        {"name": "W", "participants": [{"user_id": 2**64, "level": "attorney",
+                                        "hourly_value_cents": 100}]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["path"].endswith("participants.0.user_id")

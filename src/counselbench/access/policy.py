@@ -38,6 +38,13 @@ from counselbench.selfaudit.models import (
     TaskCategory,
     TaskEntry,
 )
+from counselbench.talent.models import (
+    BarAdmission,
+    Candidate,
+    JobPosting,
+    ProfessionalProfile,
+    VettingStep,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -54,6 +61,9 @@ class Action(StrEnum):
     # Self-audit: hourly values are visible to owners and attorneys only (issue 3).
     VIEW_HOURLY_VALUES = "view_hourly_values"
     LOG_TIME = "log_time"  # add task entries to an audit
+    # Talent bench (issue 4).
+    VET = "vet"  # record vetting decisions and verify bar admissions of a professional
+    SEE_CONTACT = "see_contact"  # a professional's email and phone (engagements reveal them)
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,54 @@ def _market_rates(actor: Actor) -> models.QuerySet:
     return MarketRate.objects.filter(organization=actor.organization)
 
 
+# --- Talent bench: a professional sees their own profile; their provider's admins and vetting
+# staff see the provider's network; firms see vetted professionals and their own candidates.
+
+PROVIDER_STAFF = (Role.PROVIDER_ADMIN, Role.VETTING_STAFF)
+
+
+def _provider_staff(actor: Actor) -> bool:
+    return (
+        actor.organization is not None
+        and actor.organization.is_provider
+        and actor.role in PROVIDER_STAFF
+    )
+
+
+def _profiles(actor: Actor) -> models.QuerySet:
+    profiles = ProfessionalProfile.objects.all()
+    if _provider_staff(actor):
+        return profiles.filter(provider=actor.organization)
+    if _in_firm(actor):
+        ours = Candidate.objects.filter(
+            professional=models.OuterRef("pk"), posting__organization=actor.organization
+        )
+        return profiles.filter(models.Q(vetted_at__isnull=False) | models.Exists(ours))
+    return profiles.filter(user=actor.user)
+
+
+def _bar_admissions(actor: Actor) -> models.QuerySet:
+    return BarAdmission.objects.filter(profile__in=_profiles(actor))
+
+
+def _vetting_steps(actor: Actor) -> models.QuerySet:
+    return VettingStep.objects.filter(profile__in=_profiles(actor))
+
+
+def _postings(actor: Actor) -> models.QuerySet:
+    if _in_firm(actor):
+        return JobPosting.objects.filter(organization=actor.organization)
+    if actor.is_professional and actor.organization is None:
+        return JobPosting.objects.filter(status="open")  # shown anonymized
+    return JobPosting.objects.none()
+
+
+def _candidates(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return Candidate.objects.none()
+    return Candidate.objects.filter(posting__organization=actor.organization)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -222,6 +280,11 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     TaskEntry: _entries,
     TaskCategory: _categories,
     MarketRate: _market_rates,
+    ProfessionalProfile: _profiles,
+    BarAdmission: _bar_admissions,
+    VettingStep: _vetting_steps,
+    JobPosting: _postings,
+    Candidate: _candidates,
 }
 
 
@@ -333,6 +396,52 @@ def _market_rate_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return action == Action.CHANGE and _owner_of(actor, obj.organization_id)
 
 
+def _profile_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is ProfessionalProfile:
+        return False  # a profile comes with the professional's account
+    mine = obj.user_id == actor.authenticated_user.pk
+    if action == Action.VIEW:
+        return _profiles(actor).filter(pk=obj.pk).exists()
+    if action == Action.CHANGE:
+        return mine
+    if action == Action.VET:
+        return _provider_staff(actor) and obj.provider_id == actor.current_organization.pk
+    if action == Action.SEE_CONTACT:
+        # Until engagements exist (issue 5), only the professional and their provider see it.
+        return mine or (_provider_staff(actor) and obj.provider_id == actor.current_organization.pk)
+    return False
+
+
+def _bar_admission_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if action == Action.VIEW:
+        return _profile_rule(actor, Action.VIEW, obj.profile)
+    if action in (Action.CHANGE, Action.DELETE):  # the professional declares their admissions
+        return _profile_rule(actor, Action.CHANGE, obj.profile)
+    return action == Action.VET and _profile_rule(actor, Action.VET, obj.profile)
+
+
+def _vetting_step_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _profile_rule(actor, Action.VIEW, obj.profile)
+
+
+POSTING_EDITORS = (Role.OWNER, Role.ATTORNEY)
+
+
+def _posting_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is JobPosting:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in POSTING_EDITORS
+    if action == Action.VIEW:
+        return _postings(actor).filter(pk=obj.pk).exists()
+    ours = _in_firm(actor) and obj.organization_id == actor.current_organization.pk
+    return ours and action in (Action.CHANGE, Action.DELETE) and actor.role in POSTING_EDITORS
+
+
+def _candidate_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return _posting_rule(
+        actor, Action.VIEW if action == Action.VIEW else Action.CHANGE, obj.posting
+    )
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -345,6 +454,11 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     TaskEntry: _entry_rule,
     TaskCategory: _category_rule,
     MarketRate: _market_rate_rule,
+    ProfessionalProfile: _profile_rule,
+    BarAdmission: _bar_admission_rule,
+    VettingStep: _vetting_step_rule,
+    JobPosting: _posting_rule,
+    Candidate: _candidate_rule,
 }
 
 

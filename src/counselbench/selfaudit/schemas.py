@@ -5,13 +5,13 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
-from counselbench.core.schemas import InputSchema
+from counselbench.core.schemas import InputSchema, ObjectId
 from counselbench.selfaudit import csv_import
 from counselbench.selfaudit.models import LicenseLevel
 
 
 class ParticipantIn(InputSchema):
-    user_id: StrictInt
+    user_id: ObjectId
     level: LicenseLevel
     hourly_value_cents: StrictInt = Field(
         gt=0, le=10_000_000, description="Billing rate or loaded cost, in cents"
@@ -55,11 +55,11 @@ class AuditDetailOut(AuditOut):
 
 
 class EntryIn(InputSchema):
-    user_id: StrictInt
+    user_id: ObjectId
     date: dt.date
     minutes: StrictInt = Field(description="Positive; at most 24 h per person per day")
     description: str = Field(max_length=500)
-    category_id: StrictInt | None = None
+    category_id: ObjectId | None = None
 
 
 class EntriesIn(InputSchema):
@@ -70,7 +70,7 @@ class EntryPatch(InputSchema):
     date: dt.date | None = None
     minutes: StrictInt | None = None
     description: str | None = Field(None, max_length=500)
-    category_id: StrictInt | None = None
+    category_id: ObjectId | None = None
 
 
 class EntryOut(Schema):
@@ -190,7 +190,7 @@ class FitAnswerOut(FitAnswerIn):
 
 
 class ChoiceIn(InputSchema):
-    category_id: StrictInt | None = Field(description="The process to outsource first; null clears")
+    category_id: ObjectId | None = Field(description="The process to outsource first; null clears")
 
 
 class RecommendationOut(Schema):
@@ -208,7 +208,7 @@ class HitListWithFitOut(HitListOut):
 class RoiIn(InputSchema):
     """Every field is optional: leave it out to use the default shown in the response."""
 
-    category_id: StrictInt | None = Field(None, description="Default: the chosen process")
+    category_id: ObjectId | None = Field(None, description="Default: the chosen process")
     hours_per_week: Decimal | None = Field(None, ge=0, le=168)
     contractor_rate_cents: StrictInt | None = Field(None, ge=0, le=10_000_000)
     salary_cents: StrictInt | None = Field(None, ge=0, le=1_000_000_000)
