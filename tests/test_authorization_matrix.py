@@ -635,6 +635,241 @@ ROUTES += [
     Route("GET /api/v1/task-categories", "GET", lambda c: "/api/v1/task-categories", API_ME),
 ]
 
+
+# --- Talent bench ---------------------------------------------------------------------------
+
+
+def vetted_contractor(cast):
+    """The contractor (a paralegal of our provider), vetted, matching a paralegal posting."""
+    from django.utils import timezone
+
+    from counselbench.talent.models import ProfileTag
+
+    profile = cast.contractor.professional_profile
+    profile.vetted_at = timezone.localdate()
+    profile.hours_available, profile.hourly_rate_cents = 30, 3000
+    profile.save()
+    ProfileTag.objects.get_or_create(profile=profile, kind="language", value="en")
+    return profile
+
+
+def our_posting(cast):
+    from counselbench.talent.services import create_posting
+
+    return create_posting(
+        cast.actor("owner"),
+        data={
+            "title": "Paralegal",
+            "role": "paralegal",
+            "practice_area": "litigation",
+            "jurisdiction": "TX",
+            "responsibilities": "Discovery",
+            "hours_per_week": 10,
+            "budget_high_cents": 4000,
+            "status": "open",
+        },
+    )
+
+
+def our_candidate(cast, state="shortlisted"):
+    from counselbench.talent.models import Candidate
+    from counselbench.talent.services import ensure_questions
+
+    posting = our_posting(cast)
+    ensure_questions(posting)
+    return Candidate.objects.create(
+        posting=posting, professional=vetted_contractor(cast), score=50, state=state
+    )
+
+
+def contractor_admission(cast):
+    from counselbench.talent.models import BarAdmission
+
+    return BarAdmission.objects.create(
+        profile=cast.contractor.professional_profile, state="TX", number="123"
+    )
+
+
+def invited_candidate(cast):
+    """One invited candidate per test, shared by the URL and the body that names its question."""
+    if not hasattr(cast, "invited_candidate"):
+        cast.invited_candidate = our_candidate(cast, state="invited")
+    return cast.invited_candidate
+
+
+PRO = lambda c: vetted_contractor(c).pk  # noqa: E731
+INVITED = lambda c: invited_candidate(c).pk  # noqa: E731
+FIRST_QUESTION = lambda c: invited_candidate(c).posting.interview_questions.first().pk  # noqa: E731
+POSTING_ID = lambda c: our_posting(c).pk  # noqa: E731
+SIGNED_IN_API = (401, 200, 200, 200, 200, 200, 200, 200)
+ONLY_PROFESSIONALS = (401, 404, 404, 404, 404, 404, 200, 404)
+VETTERS = (401, 403, 403, 403, 201, 201, 403, 403)
+POSTING_EDITORS_API = (401, 200, 200, 403, 404, 404, 403, 404)
+
+ROUTES += [
+    Route("GET /api/v1/professionals", "GET", lambda c: "/api/v1/professionals", SIGNED_IN_API),
+    Route(
+        "GET /api/v1/professionals/me",
+        "GET",
+        lambda c: "/api/v1/professionals/me",
+        ONLY_PROFESSIONALS,
+    ),
+    Route(
+        "PATCH /api/v1/professionals/me",
+        "PATCH",
+        lambda c: "/api/v1/professionals/me",
+        ONLY_PROFESSIONALS,
+        json=True,
+        data={"headline": "Discovery paralegal"},
+    ),
+    # The contractor is a paralegal: declaring a bar admission is refused with a reason.
+    Route(
+        "POST /api/v1/professionals/me/bar-admissions",
+        "POST",
+        lambda c: "/api/v1/professionals/me/bar-admissions",
+        (401, 404, 404, 404, 404, 404, 422, 404),
+        json=True,
+        data={"state": "TX", "number": "24012345"},
+    ),
+    # A vetted professional is visible to every firm and to their provider.
+    Route(
+        "GET /api/v1/professionals/{professional_id}",
+        "GET",
+        lambda c: f"/api/v1/professionals/{PRO(c)}",
+        SIGNED_IN_API,
+    ),
+    Route(
+        "GET /api/v1/professionals/{professional_id}/vetting",
+        "GET",
+        lambda c: f"/api/v1/professionals/{PRO(c)}/vetting",
+        SIGNED_IN_API,
+    ),
+    Route(
+        "POST /api/v1/professionals/{professional_id}/vetting",
+        "POST",
+        lambda c: f"/api/v1/professionals/{PRO(c)}/vetting",
+        VETTERS,
+        json=True,
+        data={"kind": "resume", "outcome": "passed", "score": 80},
+    ),
+    Route(
+        "POST /api/v1/professionals/{professional_id}/soft-skills",
+        "POST",
+        lambda c: f"/api/v1/professionals/{PRO(c)}/soft-skills",
+        VETTERS,
+        json=True,
+        data={
+            "ratings": {
+                "accountability": 4,
+                "proactivity": 3,
+                "collaboration": 4,
+                "attention_to_detail": 5,
+                "communication": 4,
+            }
+        },
+    ),
+    Route(
+        "POST /api/v1/bar-admissions/{admission_id}/verify",
+        "POST",
+        lambda c: f"/api/v1/bar-admissions/{contractor_admission(c).pk}/verify",
+        (401, 404, 404, 404, 200, 200, 403, 404),
+        json=True,
+        data={"status": "active", "note": "State bar lookup"},
+    ),
+    Route("GET /api/v1/postings", "GET", lambda c: "/api/v1/postings", SIGNED_IN_API),
+    Route(
+        "POST /api/v1/postings",
+        "POST",
+        lambda c: "/api/v1/postings",
+        (401, 201, 201, 403, 403, 403, 403, 201),
+        json=True,
+        data={
+            "title": "Paralegal",
+            "role": "paralegal",
+            "practice_area": "litigation",
+            "jurisdiction": "TX",
+            "responsibilities": "Discovery",
+            "hours_per_week": 10,
+            "budget_high_cents": 4000,
+        },
+    ),
+    # Professionals see an open posting, anonymized; provider staff and other firms do not.
+    Route(
+        "GET /api/v1/postings/{posting_id}",
+        "GET",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}",
+        (401, 200, 200, 200, 404, 404, 200, 404),
+    ),
+    Route(
+        "PATCH /api/v1/postings/{posting_id}",
+        "PATCH",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}",
+        (401, 200, 200, 403, 404, 404, 403, 404),
+        json=True,
+        data={"hours_per_week": 12},
+    ),
+    Route(
+        "DELETE /api/v1/postings/{posting_id}",
+        "DELETE",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}",
+        (401, 204, 204, 403, 404, 404, 403, 404),
+    ),
+    Route(
+        "GET /api/v1/postings/{posting_id}/matches",
+        "GET",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}/matches",
+        POSTING_EDITORS_API,
+    ),
+    Route(
+        "GET /api/v1/postings/{posting_id}/matches/why-not",
+        "GET",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}/matches/why-not?professional_id={PRO(c)}",
+        POSTING_EDITORS_API,
+    ),
+    Route(
+        "GET /api/v1/postings/{posting_id}/shortlist",
+        "GET",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}/shortlist",
+        POSTING_EDITORS_API,
+    ),
+    Route(
+        "POST /api/v1/postings/{posting_id}/shortlist",
+        "POST",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}/shortlist",
+        (401, 201, 201, 403, 404, 404, 403, 404),
+        json=True,
+        data=lambda c: {"professional_id": PRO(c)},
+    ),
+    Route(
+        "GET /api/v1/postings/{posting_id}/interviews",
+        "GET",
+        lambda c: f"/api/v1/postings/{POSTING_ID(c)}/interviews",
+        POSTING_EDITORS_API,
+    ),
+    Route(
+        "POST /api/v1/candidates/{candidate_id}/state",
+        "POST",
+        lambda c: f"/api/v1/candidates/{our_candidate(c).pk}/state",
+        (401, 200, 200, 403, 404, 404, 404, 404),
+        json=True,
+        data={"state": "invited"},
+    ),
+    Route(
+        "POST /api/v1/candidates/{candidate_id}/interview",
+        "POST",
+        lambda c: f"/api/v1/candidates/{INVITED(c)}/interview",
+        (401, 200, 200, 403, 404, 404, 404, 404),
+        json=True,
+        data=lambda c: {"scores": [{"question_id": FIRST_QUESTION(c), "score": 4}]},
+    ),
+    Route(
+        "GET /api/v1/rates/suggest",
+        "GET",
+        lambda c: "/api/v1/rates/suggest?role=paralegal&practice_area=litigation",
+        SIGNED_IN_API,
+    ),
+]
+
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -100,4 +100,3 @@ def post(cast):
 
 
 ACTIVE = BarStatus.ACTIVE
-TODAY = date.today

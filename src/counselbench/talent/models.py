@@ -7,6 +7,8 @@ rather than lists in a JSON column, so matching filters and scores them in SQL o
 PostgreSQL alike.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,8 +83,8 @@ class ProfessionalProfile(models.Model):
     country = models.CharField(max_length=2, default="US")
     state = models.CharField(max_length=2, blank=True)  # USPS code, for US residents
     time_zone = models.CharField(max_length=64, default="America/New_York")
-    work_start = models.TimeField(default="09:00")  # local to time_zone
-    work_end = models.TimeField(default="17:00")
+    work_start = models.TimeField(default=time(9))  # local to time_zone
+    work_end = models.TimeField(default=time(17))
     # The working hours in minutes after 00:00 UTC on a standard-time day, end > start (it may
     # pass 1440): what matching compares with a posting's core hours in SQL.
     work_start_utc = models.PositiveSmallIntegerField(default=14 * 60)
@@ -298,8 +300,8 @@ class JobPosting(models.Model):
         max_length=15, choices=CheckInFrequency.choices, default=CheckInFrequency.WEEKLY
     )
     time_zone = models.CharField(max_length=64, default="America/New_York")
-    core_start = models.TimeField(default="09:00")
-    core_end = models.TimeField(default="17:00")
+    core_start = models.TimeField(default=time(9))
+    core_end = models.TimeField(default=time(17))
     core_start_utc = models.PositiveSmallIntegerField(default=14 * 60)
     core_end_utc = models.PositiveSmallIntegerField(default=22 * 60)
     overlap_hours = models.PositiveSmallIntegerField(default=4)
