@@ -37,6 +37,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from counselbench.demo import DEFAULT_PASSWORD, build_demo
 
     password = args.password or DEFAULT_PASSWORD
+    if args.professionals > 200:  # a big network first, in batches, with progress
+        from counselbench.demo import organizations, talent
+
+        build_demo(password=password)
+        vetter = organizations.provider().memberships.get(role="vetting_staff").user
+
+        def progress(done: int, total: int) -> None:
+            print(f"\rprofessionals: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+        talent.network(
+            args.professionals - len(talent.NAMED),
+            provider=organizations.provider(),
+            vetter=vetter,
+            progress=progress,
+        )
+        print(file=sys.stderr)
     _print_demo(password, build_demo(password=password))
     return 0
 
@@ -219,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="load (or refresh) the demo firm; idempotent")
     p.add_argument("--password", help="password for every demo account")
+    p.add_argument(
+        "--professionals",
+        type=int,
+        default=200,
+        help="size of the provider's generated network (default 200; benchmarks use 100000)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("token", help="API tokens")

@@ -12,9 +12,15 @@ DEFAULT_PASSWORD = "counselbench-demo"
 
 
 @transaction.atomic
-def build_demo(*, password: str = DEFAULT_PASSWORD) -> list[tuple[str, str, str]]:
-    """Create or refresh the demo; returns (role, email, where) for every account that signs in."""
+def build_demo(
+    *, password: str = DEFAULT_PASSWORD, professionals: int = 200
+) -> list[tuple[str, str, str]]:
+    """Create or refresh the demo; returns (role, email, where) for every account that signs in.
+    `professionals` is the size of the provider's network (the benchmark asks for 100,000)."""
     accounts = organizations.build(password=password)
-    accounts += talent.build(password=password, provider=organizations.provider())
+    accounts += talent.build(
+        password=password, provider=organizations.provider(), professionals=professionals
+    )
     selfaudit.build(firm=organizations.firm())
+    talent.postings(firm=organizations.firm())
     return accounts

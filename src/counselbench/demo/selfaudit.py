@@ -72,7 +72,7 @@ def build(*, firm: Organization) -> AuditPeriod:
         organization=firm, name=AUDIT_NAME, starts_on=START, ends_on=START + timedelta(days=6)
     )
     categories = {c.key: c for c in TaskCategory.objects.filter(organization=firm)}
-    rng = random.Random(20261109)  # noqa: S311 (demo data, not security)
+    rng = random.Random(20261109)
     entries = []
     for email, level, dollars in PEOPLE:
         user = User.objects.get(email=email)
