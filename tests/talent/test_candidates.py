@@ -83,3 +83,18 @@ def test_replace_reopens_the_posting_and_the_match_runs_without_them(cast, post)
                     {"professional_id": first.pk}).json()  # fmt: skip
     assert why == {"professional_id": first.pk, "matched": False,
                    "reasons": ["already tried on this posting"]}  # fmt: skip
+
+
+def test_the_matches_page_costs_the_same_queries_for_20_people_as_for_2(
+    cast, post, django_assert_max_num_queries
+):
+    posting = post()
+    owner = cast.client("owner")
+    for years in (3, 4):
+        make_pro(years=years)
+    with django_assert_max_num_queries(20) as few:
+        assert len(owner.get(f"/api/v1/postings/{posting.pk}/matches").json()) == 2
+    for years in range(18):
+        make_pro(years=years, bars=(("TX", "active", True),))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(owner.get(f"/api/v1/postings/{posting.pk}/matches").json()) == 20

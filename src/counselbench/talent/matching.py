@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
@@ -70,6 +71,7 @@ def weights_for(organization_id: int) -> dict[str, int]:
 
 
 def wanted(posting: JobPosting, kinds: tuple[str, ...]) -> list[str]:
+    prefetch_related_objects([posting], "tags")  # once per posting object, not per call
     return sorted(t.value for t in posting.tags.all() if t.kind in kinds)
 
 
@@ -298,8 +300,8 @@ def top(
     weights = weights_for(posting.organization_id)
     profiles = list(
         ranked(posting, today=today, weights=weights, exclude=exclude)
-        .select_related("user")
-        .prefetch_related("tags")[:limit]
+        .select_related("user", "provider")
+        .prefetch_related("tags", "bar_admissions__verified_by")[:limit]
     )
     return [explain(posting, p, weights) for p in profiles]
 
