@@ -26,6 +26,7 @@ from counselbench.selfaudit.services import (
     add_entries,
     create_audit,
 )
+from counselbench.talent.models import SoftSkill
 from tests.factories import InvitationFactory
 
 ROLES = (
@@ -868,6 +869,96 @@ ROUTES += [
         lambda c: "/api/v1/rates/suggest?role=paralegal&practice_area=litigation",
         SIGNED_IN_API,
     ),
+]
+
+
+FIRM_PAGE = (LOGIN, 200, 200, 200, 404, 404, 404, 404)
+EDITOR_PAGE = (LOGIN, 200, 200, 403, 404, 404, 403, 404)
+EDITOR_POST = (LOGIN, 302, 302, 403, 404, 404, 403, 404)
+CANDIDATE_POST = (LOGIN, 302, 302, 403, 404, 404, 404, 404)
+VETTER_POST = (LOGIN, 403, 403, 403, 302, 302, 403, 403)
+PROFESSIONAL_PAGE = (LOGIN, 404, 404, 404, 404, 404, 200, 404)
+
+ROUTES += [
+    Route(
+        "talent/postings/", "GET", _u("talent:postings"), (LOGIN, 200, 200, 200, 404, 404, 404, 200)
+    ),
+    Route(
+        "talent/postings/new/",
+        "GET",
+        _u("talent:posting_new"),
+        (LOGIN, 200, 200, 403, 403, 403, 403, 200),
+    ),
+    Route(
+        "talent/postings/<int:posting_id>/",
+        "GET",
+        _u("talent:posting_detail", POSTING_ID),
+        FIRM_PAGE,
+    ),
+    Route(
+        "talent/postings/<int:posting_id>/edit/",
+        "GET",
+        _u("talent:posting_edit", POSTING_ID),
+        EDITOR_PAGE,
+    ),
+    Route(
+        "talent/postings/<int:posting_id>/shortlist/",
+        "POST",
+        _u("talent:shortlist", POSTING_ID),
+        EDITOR_POST,
+        data=lambda c: {"professional_id": PRO(c)},
+    ),
+    Route(
+        "talent/postings/<int:posting_id>/interviews/",
+        "GET",
+        _u("talent:interviews", POSTING_ID),
+        EDITOR_PAGE,
+    ),
+    Route(
+        "talent/candidates/<int:candidate_id>/scores/",
+        "POST",
+        _u("talent:score_interview", INVITED),
+        CANDIDATE_POST,
+        data=lambda c: {f"q{FIRST_QUESTION(c)}": "4"},
+    ),
+    Route(
+        "talent/candidates/<int:candidate_id>/state/",
+        "POST",
+        _u("talent:move_candidate", INVITED),
+        CANDIDATE_POST,
+        data={"state": "rejected"},
+    ),
+    Route("talent/rates/", "GET", _u("talent:rate_suggestion"), SIGNED_IN),
+    Route("talent/network/", "GET", _u("talent:network"), SIGNED_IN),
+    Route(
+        "talent/professionals/<int:professional_id>/",
+        "GET",
+        _u("talent:professional_detail", PRO),
+        SIGNED_IN,
+    ),
+    Route(
+        "talent/professionals/<int:professional_id>/vetting/",
+        "POST",
+        _u("talent:record_step", PRO),
+        VETTER_POST,
+        data={"kind": "resume", "outcome": "passed", "score": "80"},
+    ),
+    Route(
+        "talent/professionals/<int:professional_id>/soft-skills/",
+        "POST",
+        _u("talent:assess_soft_skills", PRO),
+        VETTER_POST,
+        data=dict.fromkeys(SoftSkill.values, "4"),
+    ),
+    Route(
+        "talent/bar-admissions/<int:admission_id>/verify/",
+        "POST",
+        lambda c: reverse("talent:verify_bar", args=[contractor_admission(c).pk]),
+        (LOGIN, 404, 404, 404, 302, 302, 403, 404),
+        data={"status": "active", "note": "State bar lookup"},
+    ),
+    Route("talent/me/", "GET", _u("talent:my_profile"), PROFESSIONAL_PAGE),
+    Route("talent/jobs/", "GET", _u("talent:jobs"), PROFESSIONAL_PAGE),
 ]
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", include("counselbench.accounts.urls")),
     path("", include("counselbench.organizations.urls")),
     path("audits/", include("counselbench.selfaudit.urls")),
+    path("talent/", include("counselbench.talent.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,9 +18,15 @@ def navigation_for(actor: Actor) -> list[NavItem]:
     if actor.organization is not None:
         if actor.role in ("owner", "attorney", "staff"):
             items.append(NavItem("Self-audit", "selfaudit:audit_list"))
+            items.append(NavItem("Talent", "talent:postings"))
+        if actor.role in ("provider_admin", "vetting_staff"):
+            items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
         if can(actor, Action.MANAGE, actor.organization):
             items.append(NavItem("Settings", "organizations:settings"))
             items.append(NavItem("Activity", "organizations:activity"))
+    elif actor.is_professional:
+        items.append(NavItem("My profile", "talent:my_profile"))
+        items.append(NavItem("Jobs", "talent:jobs"))
     items.append(NavItem("Account", "accounts:profile"))
     return items
