@@ -35,8 +35,8 @@ def _list(text: str) -> list[str]:
 
 class PostingForm(forms.Form):
     title = forms.CharField(max_length=200)
-    role = forms.ChoiceField(choices=ProfessionalRole.choices)
-    practice_area = forms.ChoiceField(choices=PracticeArea.choices)
+    role = forms.ChoiceField(choices=ProfessionalRole.choices, initial=ProfessionalRole.PARALEGAL)
+    practice_area = forms.ChoiceField(choices=PracticeArea.choices, initial=PracticeArea.LITIGATION)
     category_id = forms.TypedChoiceField(
         label="Process being outsourced", required=False, coerce=int, empty_value=None,
         help_text="From your self-audit's task categories.",

@@ -162,11 +162,12 @@ def my_profile(request: ActorRequest) -> HttpResponse:
     """A professional edits their own profile (works on a phone)."""
     profile = services.my_profile(request.actor)
     tags = _tags(profile)
+    rate = profile.hourly_rate_cents
     initial = {
         **{f: getattr(profile, f) for f in (
             "headline", "bio", "years_experience", "state", "time_zone", "work_start",
             "work_end", "hours_available", "classification", "phone")},
-        "hourly_rate": profile.hourly_rate_cents / 100 if profile.hourly_rate_cents else None,
+        "hourly_rate": f"{rate / 100:.2f}" if rate else "",
         "practice_areas": tags[TagKind.PRACTICE_AREA],
         "languages": ", ".join(tags[TagKind.LANGUAGE]),
         "skills": ", ".join(tags[TagKind.SKILL]),
