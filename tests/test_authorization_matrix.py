@@ -644,6 +644,7 @@ def vetted_contractor(cast):
     """The contractor (a paralegal of our provider), vetted, matching a paralegal posting."""
     from django.utils import timezone
 
+    from counselbench.talent import indexing
     from counselbench.talent.models import ProfileTag
 
     profile = cast.contractor.professional_profile
@@ -651,6 +652,7 @@ def vetted_contractor(cast):
     profile.hours_available, profile.hourly_rate_cents = 30, 3000
     profile.save()
     ProfileTag.objects.get_or_create(profile=profile, kind="language", value="en")
+    indexing.refresh(profile)
     return profile
 
 

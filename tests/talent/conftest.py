@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from counselbench.talent import services
+from counselbench.talent import indexing, services
 from counselbench.talent.hours import utc_window
 from counselbench.talent.models import (
     BarAdmission,
@@ -72,6 +72,7 @@ def make_pro(
             status=status,
             verified_at=timezone.now() if verified else None,
         )
+    indexing.refresh(profile)
     return profile
 
 

@@ -244,3 +244,18 @@ class MonotonicityProperties(TestCase):
         after = make_pro(**IMPROVEMENTS[which](base))
         scores = {p.pk: p.score for p in matching.ranked(posting, today=timezone.localdate())}
         assert scores[after.pk] >= scores[before.pk] - 1e-9, which
+
+
+def test_the_demo_networks_matching_index_agrees_with_its_rows(cast):
+    """The generator writes the index in bulk; it must say what the tag and bar rows say."""
+    from counselbench.demo import build_demo
+    from counselbench.talent import indexing
+
+    build_demo()
+    for profile in ProfessionalProfile.objects.prefetch_related("tags", "bar_admissions"):
+        assert profile.tag_index == indexing.tag_index_of(
+            (t.kind, t.value) for t in profile.tags.all()
+        )
+        assert profile.bar_states == indexing.bar_states_of(
+            (b.state, b.status, b.verified_at is not None) for b in profile.bar_admissions.all()
+        )

@@ -22,6 +22,7 @@ from counselbench.accounts.models import User
 from counselbench.demo.people import person
 from counselbench.organizations.models import Organization
 from counselbench.selfaudit.models import AuditPeriod
+from counselbench.talent import indexing
 from counselbench.talent.hours import utc_window
 from counselbench.talent.models import (
     VETTING_ORDER,
@@ -150,6 +151,7 @@ def named(*, password: str, provider: Organization) -> list[tuple[str, str, str]
                     "verification_note": "State Bar of Texas member search: active",
                 },
             )
+        indexing.refresh(profile)
         if via and vetter and not profile.vetting_steps.exists():
             _vet(profile, vetter, days_ago=40, rng=random.Random(index))
         accounts.append((R(role).label, email, provider.name if via else "independent"))
@@ -311,7 +313,16 @@ def _batch(numbers: range, *, provider: Organization, vetter: User, password: st
     ProfileTag.objects.bulk_create(tags)
     BarAdmission.objects.bulk_create(bars)
     VettingStep.objects.bulk_create(steps)
-    ProfessionalProfile.objects.bulk_update(profiles, ["vetted_at"])
+    tags_of: dict[int, list[tuple[str, str]]] = {}
+    for t in tags:
+        tags_of.setdefault(t.profile.pk, []).append((t.kind, t.value))
+    bars_of: dict[int, list[tuple[str, str, bool]]] = {}
+    for b in bars:
+        bars_of.setdefault(b.profile.pk, []).append((b.state, b.status, b.verified_at is not None))
+    for profile in profiles:
+        profile.tag_index = indexing.tag_index_of(tags_of.get(profile.pk, []))
+        profile.bar_states = indexing.bar_states_of(bars_of.get(profile.pk, []))
+    ProfessionalProfile.objects.bulk_update(profiles, ["vetted_at", "tag_index", "bar_states"])
 
 
 POSTINGS = [

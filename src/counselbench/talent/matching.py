@@ -15,14 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -31,9 +29,8 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Least
 
 from counselbench.core.money import format_usd
 from counselbench.talent.hours import DAY
+from counselbench.talent.indexing import tag_needle
 from counselbench.talent.models import (
-    BarAdmission,
-    BarStatus,
     Candidate,
     CandidateState,
     JobPosting,
@@ -41,7 +38,6 @@ from counselbench.talent.models import (
     PracticeArea,
     ProfessionalProfile,
     ProfessionalRole,
-    ProfileTag,
     TagKind,
 )
 
@@ -82,24 +78,22 @@ def vetted_since(today: date) -> date:
 # --- Hard filters -----------------------------------------------------------------------------
 
 
-def _has_tag(kind: str, value: str) -> Exists:
-    return Exists(ProfileTag.objects.filter(profile=OuterRef("pk"), kind=kind, value=value))
+def _has_tag(kind: str, value: str) -> Q:
+    return Q(tag_index__contains=tag_needle(kind, value))
 
 
-def _admitted_in(state: str) -> Exists:
-    return Exists(
-        BarAdmission.objects.filter(
-            profile=OuterRef("pk"),
-            state=state,
-            status=BarStatus.ACTIVE,
-            verified_at__isnull=False,
-        )
-    )
+def _has_skill(value: str) -> Q:
+    return _has_tag(TagKind.SKILL, value) | _has_tag(TagKind.SOFTWARE, value)
 
 
-def filters(posting: JobPosting, *, today: date) -> dict[str, Q | Exists]:
+def _admitted_in(state: str) -> Q:
+    """An active, verified bar admission in `state` (from the profile's bar index)."""
+    return Q(bar_states__contains=f"|{state}|")
+
+
+def filters(posting: JobPosting, *, today: date) -> dict[str, Q]:
     """Each hard filter by name, as a condition a professional must meet."""
-    rules: dict[str, Q | Exists] = {
+    rules: dict[str, Q] = {
         "role": Q(role=posting.role),
         "vetted": Q(vetted_at__gte=vetted_since(today)),
         "hours": Q(hours_available__gte=posting.hours_per_week),
@@ -139,16 +133,20 @@ def _fractions(posting: JobPosting) -> dict[str, object]:
     """Each factor as an SQL expression between 0 and 1."""
     skills = wanted(posting, SKILL_KINDS)
     if skills:
-        matched = (
-            ProfileTag.objects.filter(
-                profile=OuterRef("pk"), kind__in=SKILL_KINDS, value__in=skills
-            )
-            .order_by()
-            .values("profile")
-            .annotate(n=Count("pk"))
-            .values("n")
+        matched = sum(
+            (
+                Case(
+                    When(
+                        _has_tag(TagKind.SKILL, s) | _has_tag(TagKind.SOFTWARE, s), then=Value(1.0)
+                    ),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                for s in skills
+            ),
+            Value(0.0),
         )
-        skill_fit = _float(Coalesce(Subquery(matched), 0)) / len(skills)
+        skill_fit = matched / len(skills)
     else:
         skill_fit = Value(1.0)
     if posting.overlap_hours:
@@ -297,13 +295,25 @@ def explain(posting: JobPosting, profile: ProfessionalProfile, weights: dict[str
 def top(
     posting: JobPosting, *, today: date, limit: int = 20, exclude: tuple[int, ...] = ()
 ) -> list[Match]:
+    """The best `limit` matches, explained. Ranking selects only ids and fractions, so sorting
+    thousands of scored rows stays narrow; the winners' profiles load afterwards."""
     weights = weights_for(posting.organization_id)
-    profiles = list(
-        ranked(posting, today=today, weights=weights, exclude=exclude)
-        .select_related("user", "provider")
-        .prefetch_related("tags", "bar_admissions__verified_by")[:limit]
+    fields = [f"f_{name}" for name in FACTORS]
+    rows = list(
+        ranked(posting, today=today, weights=weights, exclude=exclude).values("pk", *fields)[:limit]
     )
-    return [explain(posting, p, weights) for p in profiles]
+    loaded = (
+        ProfessionalProfile.objects.select_related("user", "provider")
+        .prefetch_related("tags", "bar_admissions__verified_by")
+        .in_bulk([row["pk"] for row in rows])
+    )
+    matches = []
+    for row in rows:
+        profile = loaded[row["pk"]]
+        for name in fields:
+            setattr(profile, name, row[name])
+        matches.append(explain(posting, profile, weights))
+    return matches
 
 
 def exclusion_reasons(

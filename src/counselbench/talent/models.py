@@ -99,6 +99,10 @@ class ProfessionalProfile(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     soft_skills_score = models.PositiveSmallIntegerField(null=True, blank=True)  # 0–100
     vetted_at = models.DateField(null=True, blank=True)
+    # Denormalized for matching (see talent/indexing.py): "|kind:value|…|" of the profile's tags,
+    # and "|TX|CA|" of its active, verified bar admissions. Tests check them against the rows.
+    tag_index = models.TextField(default="|", editable=False)
+    bar_states = models.CharField(max_length=200, default="|", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

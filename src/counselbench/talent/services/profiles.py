@@ -13,6 +13,7 @@ from counselbench.access import log
 from counselbench.access.policy import Action, Actor, fetch
 from counselbench.core.errors import FieldError, Invalid
 from counselbench.core.usps import US_STATES
+from counselbench.talent import indexing
 from counselbench.talent.hours import utc_window, valid_zone
 from counselbench.talent.models import (
     BarAdmission,
@@ -142,6 +143,7 @@ def update_profile(
         profile.save()
         for name, values in tags.items():
             set_tags(profile, TAG_FIELDS[name], values)
+        indexing.refresh(profile)
         log.record(
             "talent.profile_changed",
             actor=actor,
@@ -179,6 +181,7 @@ def declare_bar_admission(
     admission = BarAdmission.objects.create(
         profile=profile, state=state, number=number, admitted_on=admitted_on
     )
+    indexing.refresh(profile)  # unverified: still no bar state for matching
     log.record("talent.bar_declared", actor=actor, obj=admission, request=request)
     return admission
 
@@ -205,6 +208,7 @@ def verify_bar_admission(
         admission.save()
         from counselbench.talent.services.vetting import refresh_vetted
 
+        indexing.refresh(admission.profile)
         refresh_vetted(admission.profile)
         log.record(
             "talent.bar_verified",
