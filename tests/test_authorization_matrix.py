@@ -963,6 +963,43 @@ ROUTES += [
     Route("talent/jobs/", "GET", _u("talent:jobs"), PROFESSIONAL_PAGE),
 ]
 
+
+PROVIDER_ID = lambda c: c.provider.pk  # noqa: E731
+FIRM_DIRECTORY = (LOGIN, 200, 200, 200, 404, 404, 404, 200)
+
+ROUTES += [
+    Route("GET /api/v1/providers", "GET", lambda c: "/api/v1/providers", SIGNED_IN_API),
+    Route(
+        "GET /api/v1/providers/{provider_id}",
+        "GET",
+        lambda c: f"/api/v1/providers/{PROVIDER_ID(c)}",
+        (401, 200, 200, 200, 200, 200, 404, 200),
+    ),
+    Route(
+        "PUT /api/v1/providers/{provider_id}/scorecard",
+        "PUT",
+        lambda c: f"/api/v1/providers/{PROVIDER_ID(c)}/scorecard",
+        (401, 200, 200, 403, 403, 403, 404, 200),
+        json=True,
+        data={"answers": {"vetting": {"answer": "Four steps", "rating": 2}}},
+    ),
+    Route("talent/providers/", "GET", _u("talent:providers"), FIRM_DIRECTORY),
+    Route("talent/providers/compare/", "GET", _u("talent:provider_compare"), FIRM_DIRECTORY),
+    Route(
+        "talent/providers/<int:provider_id>/",
+        "GET",
+        _u("talent:provider_scorecard", PROVIDER_ID),
+        FIRM_DIRECTORY,
+    ),
+    Route(
+        "talent/providers/<int:provider_id>/",
+        "POST",
+        _u("talent:provider_scorecard", PROVIDER_ID),
+        (LOGIN, 302, 302, 403, 404, 404, 404, 302),
+        data={"rating_vetting": "2", "answer_vetting": "Four steps", "trait_selection": "platform"},
+    ),
+]
+
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 
 

@@ -43,6 +43,8 @@ from counselbench.talent.models import (
     Candidate,
     JobPosting,
     ProfessionalProfile,
+    Provider,
+    ProviderScorecard,
     VettingStep,
 )
 
@@ -268,6 +270,23 @@ def _candidates(actor: Actor) -> models.QuerySet:
     return Candidate.objects.filter(posting__organization=actor.organization)
 
 
+def _providers(actor: Actor) -> models.QuerySet:
+    """The directory: firms see every provider; a provider's staff see their own."""
+    providers = Provider.objects.filter(kind="provider")
+    if _in_firm(actor):
+        return providers
+    if _provider_staff(actor):
+        return providers.filter(pk=actor.organization.pk)
+    return providers.none()
+
+
+def _scorecards(actor: Actor) -> models.QuerySet:
+    """A firm's evaluations are its own."""
+    if not _in_firm(actor):
+        return ProviderScorecard.objects.none()
+    return ProviderScorecard.objects.filter(organization=actor.organization)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -285,6 +304,8 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     VettingStep: _vetting_steps,
     JobPosting: _postings,
     Candidate: _candidates,
+    Provider: _providers,
+    ProviderScorecard: _scorecards,
 }
 
 
@@ -442,6 +463,16 @@ def _candidate_rule(actor: Actor, action: Action, obj: Any) -> bool:
     )
 
 
+def _provider_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _providers(actor).filter(pk=obj.pk).exists()
+
+
+def _scorecard_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is ProviderScorecard:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in POSTING_EDITORS
+    return action == Action.VIEW and _scorecards(actor).filter(pk=obj.pk).exists()
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -459,6 +490,8 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     VettingStep: _vetting_step_rule,
     JobPosting: _posting_rule,
     Candidate: _candidate_rule,
+    Provider: _provider_rule,
+    ProviderScorecard: _scorecard_rule,
 }
 
 

@@ -23,4 +23,5 @@ def build_demo(
     )
     selfaudit.build(firm=organizations.firm())
     talent.postings(firm=organizations.firm())
+    talent.providers(firm=organizations.firm(), keystone=organizations.provider())
     return accounts

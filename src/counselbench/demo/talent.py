@@ -411,3 +411,62 @@ def build(
     vetter = User.objects.get(email="jordan.lee@keystonetalent.example")
     network(max(professionals - len(NAMED), 0), provider=provider, vetter=vetter)
     return accounts
+
+
+KEYSTONE_CARD = {
+    "answers": {
+        "location": ("US-based network; most in TX, CA, NY and FL, each admitted where they "
+                     "practice.", 2),
+        "data_security": ("NDAs before the firm is named; role-based access to our systems, "
+                          "revoked when an engagement ends; encrypted channels.", 2),
+        "vetting": ("Resume screen, video interview, a practice-area skills test, then "
+                    "background and reference checks; bar status verified for attorneys.", 2),
+        "capabilities": ("Matching, vetting and payroll; timekeeping is on us.", 1),
+        "integration": ("Works in Clio and Microsoft 365 with accounts we create.", 2),
+        "technology": ("Own matching platform; hosting by a US cloud provider.", 1),
+        "flexibility": ("Month to month; no buyout fee to hire directly.", 2),
+        "support": ("A named account manager, same-day replies.", 2),
+        "growth": ("Quarterly report of hours recovered and turnaround.", 1),
+        "replacement": ("One-week trial; replacement at no extra cost.", 2),
+    },
+    "traits": {"selection": "platform", "relationship": "platform", "flexibility": "platform",
+               "talent_pool": "platform", "ideal_for": "platform"},
+}  # fmt: skip
+MERIDIAN_CARD = {
+    "answers": {
+        "location": ("Delivery centers abroad; US project managers.", 1),
+        "data_security": ("Our platform is very secure.", 0),
+        "vetting": ("We have a multi-stage review.", 0),
+        "capabilities": ("Document review, e-discovery processing, data entry at volume.", 2),
+        "integration": ("Work happens in our review platform.", 1),
+        "technology": ("Licensed review platform.", 1),
+        "flexibility": ("Project-based statements of work, 3-month minimum.", 0),
+        "support": ("Project manager during business hours.", 1),
+        "growth": ("Lower cost per document.", 1),
+        "replacement": ("That rarely happens.", 0),
+    },
+    "traits": {"selection": "lpo", "relationship": "lpo", "flexibility": "lpo",
+               "talent_pool": "lpo", "ideal_for": "lpo"},
+}  # fmt: skip
+
+
+def providers(*, firm: Organization, keystone: Organization) -> None:
+    """A second provider (a traditional LPO) and the demo firm's scorecards of both."""
+    from counselbench.organizations.models import OrganizationKind
+    from counselbench.talent.models import ProviderScorecard
+
+    meridian, _ = Organization.objects.update_or_create(
+        slug="meridian-lpo",
+        defaults={"name": "Meridian LPO Services", "kind": OrganizationKind.PROVIDER},
+    )
+    owner = firm.memberships.filter(role="owner").select_related("user").first()
+    for provider, card in ((keystone, KEYSTONE_CARD), (meridian, MERIDIAN_CARD)):
+        ProviderScorecard.objects.update_or_create(
+            organization=firm,
+            provider=provider,
+            defaults={
+                "answers": {k: {"answer": a, "rating": r} for k, (a, r) in card["answers"].items()},
+                "traits": card["traits"],
+                "evaluated_by": owner.user if owner else None,
+            },
+        )

@@ -9,12 +9,14 @@ from ninja.pagination import paginate
 from counselbench.access.policy import Action, Actor, ActorRequest, can, fetch
 from counselbench.core.errors import Invalid, NotFound
 from counselbench.talent import matching, rates, selectors, services
+from counselbench.talent import providers as rubric
 from counselbench.talent.models import (
     Candidate,
     JobPosting,
     PracticeArea,
     ProfessionalProfile,
     ProfessionalRole,
+    Provider,
     TagKind,
 )
 from counselbench.talent.schemas import (
@@ -31,7 +33,10 @@ from counselbench.talent.schemas import (
     PostingPatch,
     ProfessionalOut,
     ProfilePatch,
+    ProviderDetailOut,
+    ProviderOut,
     RateSuggestionOut,
+    ScorecardIn,
     ShortlistIn,
     SoftSkillsIn,
     VettingOut,
@@ -449,3 +454,67 @@ def suggest_rate(
         state=state.upper(),
         work_type=work_type,
     ).as_dict()
+
+
+# --- Providers ----------------------------------------------------------------------------------
+
+
+def provider_out(provider, *, detail: bool = False) -> dict:
+    card = provider.our_scorecards[0] if provider.our_scorecards else None
+    out = {
+        "id": provider.pk,
+        "name": provider.name,
+        "network_size": provider.network_size,
+        "vetted_professionals": provider.vetted_professionals,
+        "score": rubric.score(card),
+        "model": rubric.model_of(card),
+    }
+    if detail:
+        answers = card.answers if card else {}
+        out |= {
+            "questions": [
+                {
+                    "key": q.key,
+                    "text": q.text,
+                    "weak": q.weak,
+                    "strong": q.strong,
+                    "answer": answers.get(q.key, {}).get("answer"),
+                    "rating": answers.get(q.key, {}).get("rating"),
+                }
+                for q in rubric.QUESTIONS
+            ],
+            "traits": card.traits if card else {},
+            "notes": card.notes if card else "",
+            "evaluated_by": card.evaluated_by.display_name if card and card.evaluated_by else None,
+            "updated_at": card.updated_at if card else None,
+        }
+    return out
+
+
+@router.get("/providers", response=list[ProviderOut], summary="The provider directory")
+@paginate
+def list_providers(request: ActorRequest):
+    return [provider_out(p) for p in selectors.providers(request.actor)]
+
+
+@router.get("/providers/{int:provider_id}", response=ProviderDetailOut)
+def get_provider(request: ActorRequest, provider_id: int):
+    fetch(request.actor, Provider, pk=provider_id)
+    return provider_out(selectors.providers(request.actor).get(pk=provider_id), detail=True)
+
+
+@router.put(
+    "/providers/{int:provider_id}/scorecard",
+    response=ProviderDetailOut,
+    summary="Score a provider on the questions and rubric (owners, attorneys)",
+)
+def put_scorecard(request: ActorRequest, provider_id: int, payload: ScorecardIn):
+    rubric.save_scorecard(
+        request.actor,
+        provider_id=provider_id,
+        answers={k: v.model_dump() for k, v in payload.answers.items()},
+        traits=payload.traits,
+        notes=payload.notes,
+        request=request,
+    )
+    return provider_out(selectors.providers(request.actor).get(pk=provider_id), detail=True)

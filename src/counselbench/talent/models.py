@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from counselbench.organizations.models import Organization
+
 # --- Vocabularies ------------------------------------------------------------------------------
 
 
@@ -478,3 +480,44 @@ class AcceptedRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.hourly_rate_cents / 100:.2f}/h"
+
+
+# --- Provider directory and scorecards -----------------------------------------------------------
+
+
+class Provider(Organization):
+    """Agencies, LPOs and talent platforms as a directory firms browse (a view of Organization)."""
+
+    class Meta:
+        proxy = True
+        ordering = ["name"]
+
+
+class ProviderScorecard(models.Model):
+    """A firm's evaluation of a provider: an answer and a weak / adequate / strong rating for each
+    question (talent/providers.py), and which side of "talent platform vs traditional LPO" each
+    trait falls on."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="provider_scorecards"
+    )
+    provider = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="scorecards"
+    )
+    answers = models.JSONField(default=dict)  # {question: {"answer": str, "rating": 0|1|2}}
+    traits = models.JSONField(default=dict)  # {trait: "platform" | "lpo"}
+    notes = models.TextField(blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "provider"], name="one_scorecard_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} on {self.provider_id}"

@@ -292,3 +292,40 @@ class RateSuggestionOut(Schema):
     moves: list[RateMove]
     accepted_count: int
     blended: bool
+
+
+class ScorecardAnswerIn(InputSchema):
+    answer: str = Field("", max_length=2000)
+    rating: StrictInt | None = Field(None, ge=0, le=2, description="0 weak, 1 adequate, 2 strong")
+
+
+class ScorecardIn(InputSchema):
+    answers: dict[str, ScorecardAnswerIn] = Field(default_factory=dict)
+    traits: dict[str, str] = Field(default_factory=dict, description="trait: platform | lpo")
+    notes: str = Field("", max_length=5000)
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    weak: str
+    strong: str
+    answer: str | None
+    rating: int | None
+
+
+class ProviderOut(Schema):
+    id: int
+    name: str
+    network_size: int
+    vetted_professionals: int
+    score: int | None = Field(description="Your firm's scorecard, 0–100; null if not scored")
+    model: str | None = Field(description="Talent platform, Traditional LPO or Mixed")
+
+
+class ProviderDetailOut(ProviderOut):
+    questions: list[QuestionOut]
+    traits: dict[str, str]
+    notes: str
+    evaluated_by: str | None
+    updated_at: dt.datetime | None

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from counselbench.access.policy import Action, Actor, can, visible
 from counselbench.talent.matching import vetted_since
-from counselbench.talent.models import JobPosting, ProfessionalProfile, ProfileTag, TagKind
+from counselbench.talent.models import (
+    JobPosting,
+    ProfessionalProfile,
+    ProfileTag,
+    Provider,
+    ProviderScorecard,
+    TagKind,
+)
 
 
 def professionals(
@@ -56,4 +63,26 @@ def is_firm_side(actor: Actor, posting: JobPosting) -> bool:
         actor.organization is not None
         and actor.organization.pk == posting.organization_id
         and can(actor, Action.VIEW, posting)
+    )
+
+
+def providers(actor: Actor) -> QuerySet:
+    """The directory with each provider's network size and vetted count, and this firm's card."""
+    since = vetted_since(timezone.localdate())
+    return (
+        visible(actor, Provider)
+        .annotate(
+            network_size=Count("professionals", distinct=True),
+            vetted_professionals=Count(
+                "professionals", filter=Q(professionals__vetted_at__gte=since), distinct=True
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "scorecards",
+                queryset=visible(actor, ProviderScorecard).select_related("evaluated_by"),
+                to_attr="our_scorecards",
+            )
+        )
+        .order_by("name")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counselbench.talent.views import postings, professionals
+from counselbench.talent.views import postings, professionals, providers
 
 app_name = "talent"
 urlpatterns = [
@@ -30,6 +30,9 @@ urlpatterns = [
         name="assess_soft_skills",
     ),
     path("bar-admissions/<int:admission_id>/verify/", professionals.verify_bar, name="verify_bar"),
+    path("providers/", providers.provider_list, name="providers"),
+    path("providers/compare/", providers.provider_compare, name="provider_compare"),
+    path("providers/<int:provider_id>/", providers.provider_scorecard, name="provider_scorecard"),
     path("me/", professionals.my_profile, name="my_profile"),
     path("jobs/", professionals.job_board, name="jobs"),
 ]

@@ -66,7 +66,11 @@ def rate_suggestion(request: ActorRequest) -> HttpResponse:
     data = {"years": 5, "work_type": "ongoing", **request.GET.dict()}
     if "state" not in request.GET and "jurisdiction" in request.GET:
         data["state"] = request.GET["jurisdiction"]
-    return render(request, "talent/_rate_suggestion.html", _rate_context(data))
+    if request.headers.get("HX-Request"):
+        return render(request, "talent/_rate_suggestion.html", _rate_context(data))
+    data.setdefault("role", "paralegal")
+    data.setdefault("practice_area", "litigation")
+    return render(request, "talent/rates.html", _rate_context(data))
 
 
 @login_required
