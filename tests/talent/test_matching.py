@@ -259,3 +259,33 @@ def test_the_demo_networks_matching_index_agrees_with_its_rows(cast):
         assert profile.bar_states == indexing.bar_states_of(
             (b.state, b.status, b.verified_at is not None) for b in profile.bar_admissions.all()
         )
+
+
+def test_the_reused_ranking_query_follows_every_change_to_the_posting(cast, post):
+    from counselbench.talent.services import update_posting
+
+    posting = post()
+    busy, free = make_pro(hours=20, years=9), make_pro(hours=40, years=1)
+    today = timezone.localdate()
+    assert [m.profile.pk for m in matching.top(posting, today=today)] == [busy.pk, free.pk]
+    posting = update_posting(
+        cast.actor("owner"), posting_id=posting.pk, changes={"hours_per_week": 30}
+    )
+    assert [m.profile.pk for m in matching.top(posting, today=today)] == [free.pk]
+    posting = update_posting(
+        cast.actor("owner"),
+        posting_id=posting.pk,
+        changes={"hours_per_week": 20, "languages": ["es"]},
+    )
+    assert matching.top(posting, today=today) == []
+    posting = update_posting(cast.actor("owner"), posting_id=posting.pk, changes={"languages": []})
+    Candidate.objects.create(
+        posting=posting, professional=busy, score=1, state=CandidateState.REJECTED
+    )
+    assert [m.profile.pk for m in top_fresh(posting, today)] == [free.pk]
+
+
+def top_fresh(posting, today):  # a fresh object, as the next request would load
+    from counselbench.talent.models import JobPosting
+
+    return matching.top(JobPosting.objects.get(pk=posting.pk), today=today)

@@ -8,6 +8,8 @@ fraction; the explanation shows each one and they add up to the score shown.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -292,6 +294,46 @@ def explain(posting: JobPosting, profile: ProfessionalProfile, weights: dict[str
     return Match(profile, sum((c.points for c in contributions), Decimal(0)), contributions)
 
 
+_RANKINGS: OrderedDict[tuple, QuerySet] = OrderedDict()
+_RANKINGS_KEPT = 256
+_RANKINGS_LOCK = threading.Lock()
+
+
+def _ranking(
+    posting: JobPosting,
+    *,
+    today: date,
+    weights: dict[str, int],
+    exclude: tuple[int, ...],
+    limit: int,
+) -> QuerySet:
+    """The ranking query for this posting as it is now: built once (building the expressions
+    costs more than running them), then cloned for each request. The key holds every stored
+    field of the posting, its tags, the weights, the day and the exclusions, so any change
+    builds a new query; the candidates already tried are read when the query runs."""
+    prefetch_related_objects([posting], "tags")
+    key = (
+        tuple(getattr(posting, f.attname) for f in JobPosting._meta.concrete_fields),
+        tuple(sorted((t.kind, t.value) for t in posting.tags.all())),
+        tuple(sorted(weights.items())),
+        today,
+        exclude,
+        limit,
+    )
+    with _RANKINGS_LOCK:
+        built = _RANKINGS.get(key)
+    if built is None:
+        fields = [f"f_{name}" for name in FACTORS]
+        built = ranked(posting, today=today, weights=weights, exclude=exclude).values(
+            "pk", *fields
+        )[:limit]
+        with _RANKINGS_LOCK:
+            _RANKINGS[key] = built
+            while len(_RANKINGS) > _RANKINGS_KEPT:
+                _RANKINGS.popitem(last=False)
+    return built.all()
+
+
 def top(
     posting: JobPosting, *, today: date, limit: int = 20, exclude: tuple[int, ...] = ()
 ) -> list[Match]:
@@ -299,9 +341,7 @@ def top(
     thousands of scored rows stays narrow; the winners' profiles load afterwards."""
     weights = weights_for(posting.organization_id)
     fields = [f"f_{name}" for name in FACTORS]
-    rows = list(
-        ranked(posting, today=today, weights=weights, exclude=exclude).values("pk", *fields)[:limit]
-    )
+    rows = list(_ranking(posting, today=today, weights=weights, exclude=exclude, limit=limit))
     loaded = (
         ProfessionalProfile.objects.select_related("user", "provider")
         .prefetch_related("tags", "bar_admissions__verified_by")
