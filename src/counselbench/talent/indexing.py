@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from counselbench.talent.models import BarStatus, ProfessionalProfile
+from counselbench.talent.models import BarStatus, ProfessionalProfile, TagKind
 
 
 def tag_index_of(tags: Iterable[tuple[str, str]]) -> str:
-    return "|" + "".join(f"{kind}:{value}|" for kind, value in sorted(set(tags)))
+    """Software is indexed as a skill: a posting's wanted skills match either."""
+    keyed = {(TagKind.SKILL if kind == TagKind.SOFTWARE else kind, value) for kind, value in tags}
+    return "|" + "".join(f"{kind}:{value}|" for kind, value in sorted(keyed))
 
 
 def tag_needle(kind: str, value: str) -> str:
