@@ -276,7 +276,7 @@ def _providers(actor: Actor) -> models.QuerySet:
     if _in_firm(actor):
         return providers
     if _provider_staff(actor):
-        return providers.filter(pk=actor.organization.pk)
+        return providers.filter(pk=actor.current_organization.pk)
     return providers.none()
 
 

@@ -78,8 +78,8 @@ def professional_out(actor: Actor, p: ProfessionalProfile) -> dict:
         "country": p.country,
         "state": p.state,
         "time_zone": p.time_zone,
-        "work_start": p.work_start,
-        "work_end": p.work_end,
+        "work_start": p.work_start.strftime("%H:%M"),
+        "work_end": p.work_end.strftime("%H:%M"),
         "hourly_rate_cents": p.hourly_rate_cents,
         "hours_available": p.hours_available,
         "classification": p.classification,
@@ -99,9 +99,14 @@ def professional_out(actor: Actor, p: ProfessionalProfile) -> dict:
 
 
 def posting_out(actor: Actor, posting: JobPosting) -> dict:
+    hours = {
+        "core_start": posting.core_start.strftime("%H:%M"),
+        "core_end": posting.core_end.strftime("%H:%M"),
+    }
     if not selectors.is_firm_side(actor, posting):
         return {
             **services.anonymized(posting),
+            **hours,
             "organization": None,
             "category_id": None,
             "status": posting.status,
@@ -109,6 +114,7 @@ def posting_out(actor: Actor, posting: JobPosting) -> dict:
     tags = posting.tags.all()
     return {
         **{f: getattr(posting, f) for f in PostingOut.model_fields if hasattr(posting, f)},
+        **hours,
         "organization": posting.organization.name,
         "category_id": posting.category_id,
         "languages": sorted(t.value for t in tags if t.kind == TagKind.LANGUAGE),

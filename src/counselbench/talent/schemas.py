@@ -18,6 +18,7 @@ from counselbench.talent.models import (
 )
 
 Tags = list[str]
+LOCAL_TIME = Field(pattern=r"^\d\d:\d\d$", description="HH:MM, wall-clock time in time_zone")
 
 
 class BarAdmissionOut(Schema):
@@ -41,8 +42,8 @@ class ProfessionalOut(Schema):
     country: str
     state: str
     time_zone: str
-    work_start: dt.time
-    work_end: dt.time
+    work_start: str = LOCAL_TIME
+    work_end: str = LOCAL_TIME
     hourly_rate_cents: int
     hours_available: int
     classification: str
@@ -197,8 +198,8 @@ class PostingOut(Schema):
     communication_channels: str
     check_in_frequency: str
     time_zone: str
-    core_start: dt.time
-    core_end: dt.time
+    core_start: str = LOCAL_TIME
+    core_end: str = LOCAL_TIME
     overlap_hours: int
     hours_per_week: int
     duration_weeks: int | None

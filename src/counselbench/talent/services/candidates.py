@@ -37,7 +37,7 @@ DEFAULT_QUESTIONS = [
     ("How would you handle two deadlines landing on the same day?", "5: flags early, asks for "
      "priorities, proposes a plan; 3: works longer; 1: misses one"),
 ]  # fmt: skip
-FLOW = {
+FLOW: dict[str, set[str]] = {
     CandidateState.SHORTLISTED: {CandidateState.INVITED, CandidateState.REJECTED},
     CandidateState.INVITED: {CandidateState.INTERVIEWED, CandidateState.REJECTED},
     CandidateState.INTERVIEWED: {CandidateState.SELECTED, CandidateState.REJECTED},
@@ -101,7 +101,7 @@ def move(
     request: HttpRequest | None = None,
 ) -> Candidate:
     candidate = fetch(actor, Candidate, Action.CHANGE, pk=candidate_id)
-    if state not in FLOW.get(candidate.state, set()):
+    if state not in FLOW.get(str(candidate.state), set()):
         raise RuleViolation(
             Code.CANDIDATE_STATE,
             f"A candidate who is {candidate.get_state_display().lower()} cannot become "
@@ -120,7 +120,7 @@ def move(
     with transaction.atomic():
         candidate.state = state
         candidate.decided_at = timezone.now()
-        if state == CandidateState.SELECTED:
+        if state == CandidateState.SELECTED and agreed_rate_cents is not None:
             candidate.agreed_rate_cents = agreed_rate_cents
             profile = candidate.professional
             AcceptedRate.objects.create(

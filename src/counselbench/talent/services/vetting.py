@@ -146,7 +146,7 @@ def record_step(
         errors.append(FieldError("reviewed_on", "Cannot be in the future."))
     if outcome == Outcome.FAILED and not (notes or "").strip():
         errors.append(FieldError("notes", "Say why the step was failed."))
-    if evidence is not None and evidence.size > EVIDENCE_MAX_BYTES:
+    if evidence is not None and (evidence.size or 0) > EVIDENCE_MAX_BYTES:
         errors.append(FieldError("evidence", "Evidence files are limited to 10 MB."))
     if errors:
         raise Invalid("The vetting decision is not valid.", fields=errors)
