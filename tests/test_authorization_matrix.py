@@ -170,6 +170,18 @@ ROUTES: list[Route] = [
     Route("accounts/inactive/", "GET", _u("account_inactive"), PUBLIC),
     Route("accounts/signup/", "GET", _u("account_signup"), ANON_ONLY),
     Route("accounts/reauthenticate/", "GET", _u("account_reauthenticate"), SIGNED_IN),
+    Route(
+        "accounts/reauthenticate/code/",
+        "GET",
+        _u("account_request_reauthentication_code"),
+        SIGNED_IN,
+    ),
+    Route(
+        "accounts/reauthenticate/code/confirm/",
+        "GET",
+        _u("account_confirm_reauthentication_code"),
+        (LOGIN,) + (REAUTH,) * 7,  # no code was requested: back to "confirm it's you"
+    ),
     Route("accounts/email/", "GET", _u("account_email"), SIGNED_IN),
     Route("accounts/confirm-email/", "GET", _u("account_email_verification_sent"), PUBLIC),
     Route("accounts/password/change/", "GET", _u("account_change_password"), SIGNED_IN),
@@ -997,6 +1009,39 @@ ROUTES += [
         _u("talent:provider_scorecard", PROVIDER_ID),
         (LOGIN, 302, 302, 403, 404, 404, 404, 302),
         data={"rating_vetting": "2", "answer_vetting": "Four steps", "trait_selection": "platform"},
+    ),
+]
+
+ROUTES += [
+    Route(
+        "GET /api/v1/match-weights",
+        "GET",
+        lambda c: "/api/v1/match-weights",
+        (401, 200, 200, 200, 404, 404, 404, 200),
+    ),
+    Route(
+        "PUT /api/v1/match-weights",
+        "PUT",
+        lambda c: "/api/v1/match-weights",
+        (401, 200, 403, 403, 404, 404, 404, 200),
+        json=True,
+        data={"rate": 30},
+    ),
+    Route("talent/match-weights/", "GET", _u("talent:match_weights"), FIRM_DIRECTORY),
+    Route(
+        "talent/match-weights/",
+        "POST",
+        _u("talent:match_weights"),
+        (LOGIN, 302, 403, 403, 404, 404, 404, 302),
+        data={
+            "practice_area": "25",
+            "skills": "20",
+            "experience": "15",
+            "time_zone": "15",
+            "rate": "30",
+            "soft_skills": "10",
+            "ratings": "5",
+        },
     ),
 ]
 

@@ -42,6 +42,7 @@ from counselbench.talent.models import (
     BarAdmission,
     Candidate,
     JobPosting,
+    MatchWeights,
     ProfessionalProfile,
     Provider,
     ProviderScorecard,
@@ -287,6 +288,12 @@ def _scorecards(actor: Actor) -> models.QuerySet:
     return ProviderScorecard.objects.filter(organization=actor.organization)
 
 
+def _match_weights(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return MatchWeights.objects.none()
+    return MatchWeights.objects.filter(organization=actor.organization)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -306,6 +313,7 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Candidate: _candidates,
     Provider: _providers,
     ProviderScorecard: _scorecards,
+    MatchWeights: _match_weights,
 }
 
 
@@ -473,6 +481,16 @@ def _scorecard_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return action == Action.VIEW and _scorecards(actor).filter(pk=obj.pk).exists()
 
 
+def _match_weights_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Firm members see the weights their rankings use; owners tune them (a row is created on
+    the first change, so the kind-level CHANGE is the one asked)."""
+    if not _in_firm(actor):
+        return False
+    if action == Action.VIEW:
+        return True
+    return action == Action.CHANGE and actor.role == Role.OWNER
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -492,6 +510,7 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Candidate: _candidate_rule,
     Provider: _provider_rule,
     ProviderScorecard: _scorecard_rule,
+    MatchWeights: _match_weights_rule,
 }
 
 

@@ -13,6 +13,7 @@ from counselbench.talent import providers as rubric
 from counselbench.talent.models import (
     Candidate,
     JobPosting,
+    MatchWeights,
     PracticeArea,
     ProfessionalProfile,
     ProfessionalRole,
@@ -28,6 +29,8 @@ from counselbench.talent.schemas import (
     InterviewIn,
     InterviewsOut,
     MatchOut,
+    MatchWeightsIn,
+    MatchWeightsOut,
     PostingIn,
     PostingOut,
     PostingPatch,
@@ -524,3 +527,44 @@ def put_scorecard(request: ActorRequest, provider_id: int, payload: ScorecardIn)
         request=request,
     )
     return provider_out(selectors.providers(request.actor).get(pk=provider_id), detail=True)
+
+
+# --- Match weights ------------------------------------------------------------------------------
+
+
+def weights_out(weights: dict[str, int]) -> dict:
+    total = sum(weights.values())
+    defaults = matching.default_weights()
+    return {
+        "factors": [
+            {
+                "key": name,
+                "label": matching.FACTOR_LABELS[name],
+                "weight": weights[name],
+                "default": defaults[name],
+                "share_percent": matching.share_percent(weights[name], total),
+            }
+            for name in matching.FACTORS
+        ],
+        "total": total,
+        "is_default": weights == defaults,
+    }
+
+
+@router.get("/match-weights", response=MatchWeightsOut, summary="The firm's match weights")
+def get_match_weights(request: ActorRequest):
+    if not can(request.actor, Action.VIEW, MatchWeights):
+        raise NotFound("Match weights belong to law firms and legal departments.")
+    return weights_out(matching.weights_for(request.actor.current_organization.pk))
+
+
+@router.put(
+    "/match-weights",
+    response=MatchWeightsOut,
+    summary="Tune the firm's match weights (owners); omitted factors keep their points",
+)
+def put_match_weights(request: ActorRequest, payload: MatchWeightsIn):
+    if not can(request.actor, Action.VIEW, MatchWeights):
+        raise NotFound("Match weights belong to law firms and legal departments.")
+    changes = payload.model_dump(exclude_unset=True)
+    return weights_out(services.set_weights(request.actor, changes, request=request))

@@ -146,3 +146,12 @@ class VettingStepForm(forms.Form):
     reviewed_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = forms.FileField(required=False, help_text="Up to 10 MB.")
+
+
+class MatchWeightsForm(forms.Form):
+    """One whole number of points per factor (the service checks the set as a whole)."""
+
+    def __init__(self, *args, factors: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in factors.items():
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=100)

@@ -54,6 +54,16 @@ FACTOR_LABELS = {
     "soft_skills": "Soft skills",
     "ratings": "Past ratings",
 }
+FACTOR_HELP = {
+    "practice_area": "Full points when the posting's practice area is among theirs.",
+    "skills": "The share of the posting's wanted skills and software they list.",
+    "experience": "Years of experience, full points at 10 years.",
+    "time_zone": "Hours their working day overlaps the firm's core hours, full points at the "
+    "overlap the posting asks for.",
+    "rate": "Full points at or under the top of the budget, falling to none at 1.5 × the top.",
+    "soft_skills": "The soft-skills rubric score out of 100 (not assessed counts as 50).",
+    "ratings": "Average rating from past engagements out of 5 (none yet counts as 3).",
+}
 FULL_EXPERIENCE_YEARS = 10
 NEUTRAL_SOFT_SKILLS = 50  # not yet assessed counts as the middle of the scale
 NEUTRAL_RATING = Decimal(3)  # no engagements yet counts as 3 of 5
@@ -62,11 +72,22 @@ SKILL_KINDS = (TagKind.SKILL, TagKind.SOFTWARE)
 TRIED = (CandidateState.REJECTED, CandidateState.REPLACED, CandidateState.SELECTED)
 
 
+def default_weights() -> dict[str, int]:
+    return {name: MatchWeights._meta.get_field(name).default for name in FACTORS}
+
+
 def weights_for(organization_id: int) -> dict[str, int]:
     row = MatchWeights.objects.filter(organization_id=organization_id).first()
     if row is None:
-        return {name: MatchWeights._meta.get_field(name).default for name in FACTORS}
+        return default_weights()
     return {name: getattr(row, name) for name in FACTORS}
+
+
+def share_percent(weight: int, total: int) -> Decimal:
+    """A factor's share of the highest possible score, to one decimal."""
+    if not total:
+        return Decimal(0)
+    return (Decimal(100 * weight) / total).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def wanted(posting: JobPosting, kinds: tuple[str, ...]) -> list[str]:

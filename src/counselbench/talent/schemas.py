@@ -330,3 +330,32 @@ class ProviderDetailOut(ProviderOut):
     notes: str
     evaluated_by: str | None
     updated_at: dt.datetime | None
+
+
+WEIGHT = Field(None, ge=0, le=100, description="Points, 0–100")
+
+
+class MatchWeightsIn(InputSchema):
+    """Any subset of the factors; the others keep their points."""
+
+    practice_area: StrictInt = WEIGHT
+    skills: StrictInt = WEIGHT
+    experience: StrictInt = WEIGHT
+    time_zone: StrictInt = WEIGHT
+    rate: StrictInt = WEIGHT
+    soft_skills: StrictInt = WEIGHT
+    ratings: StrictInt = WEIGHT
+
+
+class MatchFactorOut(Schema):
+    key: str
+    label: str
+    weight: int
+    default: int
+    share_percent: Decimal = Field(description="This factor's share of the maximum score")
+
+
+class MatchWeightsOut(Schema):
+    factors: list[MatchFactorOut]
+    total: int = Field(description="The highest score possible (the sum of the weights)")
+    is_default: bool

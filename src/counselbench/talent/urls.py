@@ -1,6 +1,6 @@
 from django.urls import path
 
-from counselbench.talent.views import postings, professionals, providers
+from counselbench.talent.views import postings, professionals, providers, weights
 
 app_name = "talent"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("postings/<int:posting_id>/interviews/", postings.interviews, name="interviews"),
     path("candidates/<int:candidate_id>/scores/", postings.score_interview, name="score_interview"),
     path("candidates/<int:candidate_id>/state/", postings.move_candidate, name="move_candidate"),
+    path("match-weights/", weights.match_weights, name="match_weights"),
     path("rates/", postings.rate_suggestion, name="rate_suggestion"),
     path("network/", professionals.network, name="network"),
     path(

@@ -26,6 +26,7 @@ from counselbench.talent.services.vetting import (
     pipeline,
     record_step,
 )
+from counselbench.talent.services.weights import reset_weights, set_weights
 
 __all__ = [
     "SOFT_SKILL_RUBRIC",
@@ -41,7 +42,9 @@ __all__ = [
     "my_profile",
     "pipeline",
     "record_step",
+    "reset_weights",
     "score_interview",
+    "set_weights",
     "shortlist",
     "update_posting",
     "update_profile",

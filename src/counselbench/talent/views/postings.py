@@ -155,6 +155,7 @@ def posting_detail(request: ActorRequest, posting_id: int) -> HttpResponse:
             "candidates": posting.candidates.select_related("professional__user"),
             "why_not": why_not,
             "budget": format_usd(posting.budget_high_cents),
+            "max_score": sum(matching.weights_for(posting.organization_id).values()),
         },
     )
 
