@@ -3,8 +3,8 @@
 Builds the demo firm and a generated provider network of `--professionals` people in a
 throwaway database (PostgreSQL, then SQLite), starts the real server, and measures from a
 separate process the p50/p95 latency of GET /api/v1/postings/{id}/matches for the demo firm's
-two postings, against the floor: the same filtering and scoring SQL (as the ORM writes it) run
-bare with the database driver.
+two postings, against the floor: the ranking query the endpoint runs (the same filters and
+score, as the ORM writes it) run bare with the database driver.
 
     python bench/matching.py [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
                              [--professionals 100000] [--requests 60] [--skip-sqlite]
@@ -52,7 +52,8 @@ owner = User.objects.get(email="dana.whitfield@whitfieldmoreno.example")
 _, token = create_token(actor_for(owner, firm), name="bench", organization_slug=firm.slug)
 postings = []
 for posting in JobPosting.objects.filter(organization=firm).order_by("pk"):
-    qs = matching.ranked(posting, today=timezone.localdate())[:20]
+    weights = matching.weights_for(posting.organization_id)
+    qs = matching.ranking_query(posting, today=timezone.localdate(), weights=weights, limit=20)
     sql, params = qs.query.sql_with_params()
     postings.append({"id": posting.pk, "title": posting.title, "sql": sql,
                      "params": [p.isoformat() if hasattr(p, "isoformat") else p for p in params],

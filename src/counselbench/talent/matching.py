@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
@@ -221,6 +223,30 @@ def _fractions(posting: JobPosting) -> dict[str, object]:
     }
 
 
+def _tried_ids(posting: JobPosting) -> list[int]:
+    """The professionals already tried on this posting (a handful): read first and passed as a
+    plain list, so the ranking filters them while scanning and can keep only its top rows,
+    rather than sorting everyone before an anti-join."""
+    return list(
+        Candidate.objects.filter(posting=posting, state__in=TRIED)
+        .order_by("professional_id")
+        .values_list("professional_id", flat=True)
+    )
+
+
+def _score(fractions: dict[str, object], weights: dict[str, int]):
+    return sum((fractions[name] * _const(weights[name]) for name in FACTORS), _const(0))
+
+
+def candidates(
+    posting: JobPosting, *, today: date, exclude: tuple[int, ...] = ()
+) -> QuerySet[ProfessionalProfile]:
+    """Professionals passing every hard filter, not yet tried, not in `exclude`."""
+    qs = ProfessionalProfile.objects.filter(*filters(posting, today=today).values())
+    skip = (*_tried_ids(posting), *exclude)
+    return qs.exclude(pk__in=skip) if skip else qs
+
+
 def ranked(
     posting: JobPosting,
     *,
@@ -232,13 +258,39 @@ def ranked(
     (its fraction) and `score`."""
     weights = weights or weights_for(posting.organization_id)
     fractions = _fractions(posting)
-    qs = ProfessionalProfile.objects.filter(*filters(posting, today=today).values())
-    qs = qs.exclude(_tried(posting))
-    if exclude:
-        qs = qs.exclude(pk__in=exclude)
+    qs = candidates(posting, today=today, exclude=exclude)
     qs = qs.annotate(**{f"f_{name}": expression for name, expression in fractions.items()})
     score = sum((F(f"f_{name}") * weights[name] for name in FACTORS), _const(0))
     return qs.annotate(score=score).order_by("-score", "pk")
+
+
+def ranking_query(
+    posting: JobPosting,
+    *,
+    today: date,
+    weights: dict[str, int],
+    exclude: tuple[int, ...] = (),
+    limit: int = 20,
+) -> QuerySet:
+    """The one query `top` runs: the best `limit` candidates with their factors and score.
+
+    The inner query computes only the score per candidate, once (ordered by its column), so the
+    database keeps the best rows as it scans; the outer query works out each factor for those
+    few winners only."""
+    fractions = _fractions(posting)
+    best = (
+        candidates(posting, today=today, exclude=exclude)
+        .annotate(score=_score(fractions, weights))
+        .values("pk", "score")
+        .order_by("-score", "pk")[:limit]
+    )
+    return (
+        ProfessionalProfile.objects.filter(pk__in=best.values("pk"))
+        .annotate(**{f"f_{name}": expression for name, expression in fractions.items()})
+        .annotate(score=_score(fractions, weights))
+        .values("pk", *[f"f_{name}" for name in FACTORS])
+        .order_by("-score", "pk")
+    )
 
 
 # --- Explanations -------------------------------------------------------------------------------
@@ -323,64 +375,63 @@ def explain(posting: JobPosting, profile: ProfessionalProfile, weights: dict[str
     return Match(profile, sum((c.points for c in contributions), Decimal(0)), contributions)
 
 
-_RANKINGS: OrderedDict[tuple, QuerySet] = OrderedDict()
+_RANKINGS: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
 _RANKINGS_KEPT = 256
 _RANKINGS_LOCK = threading.Lock()
 
 
-def _ranking(
-    posting: JobPosting,
-    *,
-    today: date,
-    weights: dict[str, int],
-    exclude: tuple[int, ...],
-    limit: int,
-) -> QuerySet:
-    """The ranking query for this posting as it is now: built once (building the expressions
-    costs more than running them), then cloned for each request. The key holds every stored
-    field of the posting, its tags, the weights, the day and the exclusions, so any change
-    builds a new query; the candidates already tried are read when the query runs."""
+def _compiled(key: tuple, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
+    """The SQL and parameters of the query `build` makes, compiled once per key: building and
+    compiling these expressions costs more than the database takes to run them. The key holds
+    everything the SQL depends on, so any change compiles a new one."""
+    with _RANKINGS_LOCK:
+        compiled = _RANKINGS.get(key)
+    if compiled is None:
+        sql, params = build().query.sql_with_params()
+        compiled = (sql, tuple(params))
+        with _RANKINGS_LOCK:
+            _RANKINGS[key] = compiled
+            while len(_RANKINGS) > _RANKINGS_KEPT:
+                _RANKINGS.popitem(last=False)
+    return compiled
+
+
+def top(
+    posting: JobPosting, *, today: date, limit: int = 20, exclude: tuple[int, ...] = ()
+) -> list[Match]:
+    """The best `limit` matches, explained: one ranking query (ids and factors), then the
+    winners' profiles with the relations and tags their explanations show."""
+    weights = weights_for(posting.organization_id)
+    skip = tuple(sorted({*_tried_ids(posting), *exclude}))
     prefetch_related_objects([posting], "tags")
     key = (
         tuple(getattr(posting, f.attname) for f in JobPosting._meta.concrete_fields),
         tuple(sorted((t.kind, t.value) for t in posting.tags.all())),
         tuple(sorted(weights.items())),
         today,
-        exclude,
+        skip,
         limit,
+        connection.vendor,
     )
-    with _RANKINGS_LOCK:
-        built = _RANKINGS.get(key)
-    if built is None:
-        fields = [f"f_{name}" for name in FACTORS]
-        built = ranked(posting, today=today, weights=weights, exclude=exclude).values(
-            "pk", *fields
-        )[:limit]
-        with _RANKINGS_LOCK:
-            _RANKINGS[key] = built
-            while len(_RANKINGS) > _RANKINGS_KEPT:
-                _RANKINGS.popitem(last=False)
-    return built.all()
-
-
-def top(
-    posting: JobPosting, *, today: date, limit: int = 20, exclude: tuple[int, ...] = ()
-) -> list[Match]:
-    """The best `limit` matches, explained. Ranking selects only ids and fractions, so sorting
-    thousands of scored rows stays narrow; the winners' profiles load afterwards."""
-    weights = weights_for(posting.organization_id)
-    fields = [f"f_{name}" for name in FACTORS]
-    rows = list(_ranking(posting, today=today, weights=weights, exclude=exclude, limit=limit))
+    sql, params = _compiled(
+        key,
+        lambda: ranking_query(posting, today=today, weights=weights, exclude=skip, limit=limit),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
     loaded = (
         ProfessionalProfile.objects.select_related("user", "provider")
         .prefetch_related("tags", "bar_admissions__verified_by")
-        .in_bulk([row["pk"] for row in rows])
+        .in_bulk([row[0] for row in rows])
     )
     matches = []
-    for row in rows:
-        profile = loaded[row["pk"]]
-        for name in fields:
-            setattr(profile, name, row[name])
+    for pk, *fractions in rows:
+        profile = loaded[pk]
+        for name, fraction in zip(FACTORS, fractions, strict=True):
+            setattr(profile, f"f_{name}", fraction)
         matches.append(explain(posting, profile, weights))
     return matches
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
-from counselbench.core.schemas import InputSchema, ObjectId
+from counselbench.core.schemas import DictOut, InputSchema, ObjectId
 from counselbench.talent.models import (
     BarStatus,
     CandidateState,
@@ -21,7 +21,7 @@ Tags = list[str]
 LOCAL_TIME = Field(pattern=r"^\d\d:\d\d$", description="HH:MM, wall-clock time in time_zone")
 
 
-class BarAdmissionOut(Schema):
+class BarAdmissionOut(DictOut):
     id: int
     state: str
     number: str
@@ -31,7 +31,7 @@ class BarAdmissionOut(Schema):
     verified_by: str | None
 
 
-class ProfessionalOut(Schema):
+class ProfessionalOut(DictOut):
     id: int
     name: str
     role: str
@@ -210,7 +210,7 @@ class PostingOut(Schema):
     skills: Tags
 
 
-class ContributionOut(Schema):
+class ContributionOut(DictOut):
     factor: str
     label: str
     weight: int
@@ -218,7 +218,7 @@ class ContributionOut(Schema):
     why: str
 
 
-class MatchOut(Schema):
+class MatchOut(DictOut):
     professional: ProfessionalOut
     score: Decimal = Field(description="The sum of the contributions' points")
     contributions: list[ContributionOut]
