@@ -110,6 +110,7 @@ ROUTES: list[Route] = [
     # --- Pages ----------------------------------------------------------------------------
     Route("", "GET", _u("home"), PUBLIC),
     Route("healthz", "GET", _u("healthz"), PUBLIC),
+    Route("favicon.ico", "GET", lambda c: "/favicon.ico", (302,) * 8),
     Route("profile/", "GET", _u("accounts:profile"), SIGNED_IN),
     Route("profile/tokens/", "GET", _u("accounts:tokens"), SIGNED_IN),
     Route(

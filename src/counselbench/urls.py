@@ -7,6 +7,8 @@ from counselbench.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the API docs, PDFs).
+    path("favicon.ico", core_views.favicon),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("counselbench.accounts.urls")),
     path("", include("counselbench.organizations.urls")),

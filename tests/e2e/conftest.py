@@ -263,8 +263,6 @@ class ConsoleLog:
         if message.type != "error":
             return
         where = message.location.get("url", "") if message.location else ""
-        if "favicon" in where or "favicon" in message.text:
-            return
         page = message.page.url if message.page else "?"
         self.errors.append(f"{message.text} (source: {where or '?'}; page: {page})")
 

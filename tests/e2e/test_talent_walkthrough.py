@@ -61,22 +61,22 @@ def test_1_the_owner_posts_a_paralegal_role_with_a_suggested_rate(
 ) -> None:
     tab = tabs["owner"]
     tab.get_by_role("link", name="Talent").click()
-    tab.get_by_role("link", name="Post a role").click()
-    tab.get_by_label("Title").fill("Litigation paralegal for written discovery")
-    tab.get_by_label("Role").select_option("paralegal")
-    tab.get_by_label("Practice area").select_option("litigation")
-    tab.get_by_label("Jurisdiction").select_option("TX")
-    tab.get_by_label("Responsibilities").fill(
+    tab.get_by_role("button", name="Post a role").click()
+    tab.get_by_label("Title", exact=True).fill("Litigation paralegal for written discovery")
+    tab.get_by_label("Role", exact=True).select_option("paralegal")
+    tab.get_by_label("Practice area", exact=True).select_option("litigation")
+    tab.get_by_label("Jurisdiction", exact=True).select_option("TX")
+    tab.get_by_label("Responsibilities", exact=True).fill(
         "Draft discovery requests and responses; organize productions in Relativity."
     )
     tab.get_by_label("Budget up to ($/h)").fill("40")
-    tab.get_by_label("Skills").fill("discovery, document drafting, relativity")
+    tab.get_by_label("Skills", exact=True).fill("discovery, document drafting, relativity")
     # The suggested range follows the form (htmx) and says which inputs moved it.
     suggestion = tab.locator("#rate-suggestion")
     expect(suggestion.locator(".big-number")).to_contain_text("$")
     tab.get_by_label("Years of experience").fill("8")
     tab.get_by_label("Years of experience").dispatch_event("change")
-    expect(suggestion).to_contain_text("8 years")
+    expect(suggestion).to_contain_text("6–9 years: × 1.15")
     shot(tab, "t-01-posting-form")
     tab.get_by_role("button", name="Post and see matches").click()
     expect(tab).to_have_url(re.compile(r"/talent/postings/\d+/$"))
@@ -123,7 +123,7 @@ def test_4_interviews_are_scored_side_by_side_and_one_is_selected(
 ) -> None:
     tab = tabs["owner"]
     tab.goto(posting["path"])
-    tab.get_by_role("link", name=re.compile(r"Interviews \(3\)")).click()
+    tab.get_by_role("button", name=re.compile(r"Interviews \(3\)")).click()
     expect(tab.locator("table.interview-table thead th")).to_have_count(4)  # question + three
     candidates = tab.locator("article[id^=candidate-]")
     for index, score in enumerate(("5", "3", "4")):
@@ -142,7 +142,7 @@ def test_4_interviews_are_scored_side_by_side_and_one_is_selected(
     shot(tab, "t-03-interviews-side-by-side")
     best = tab.locator("article[id^=candidate-]").first
     best.get_by_label("Agreed rate ($/h)").fill("36.50")
-    best.get_by_role("button", name="Select").click()
+    best.get_by_role("button", name="Select", exact=True).click()
     expect(tab.locator("article[id^=candidate-]").first).to_contain_text("Selected at $36.50/h")
     shot(tab, "t-04-selected")
 
@@ -192,15 +192,30 @@ def test_6_the_firm_compares_two_providers(tabs: dict[str, Page], shot) -> None:
     shot(tab, "t-06-providers-compared")
 
 
-def test_7_the_matches_fit_a_phone(tabs: dict[str, Page], posting: dict[str, str], shot) -> None:
+def test_7_the_owner_tunes_the_match_weights(
+    tabs: dict[str, Page], posting: dict[str, str], shot
+) -> None:
+    tab = tabs["owner"]
+    tab.goto(posting["path"])
+    tab.get_by_role("link", name="match weights").click()
+    expect(tab.locator("main")).to_contain_text("The best possible score is 100")
+    tab.get_by_label("Rate fit").fill("30")
+    shot(tab, "t-07-match-weights")
+    tab.get_by_role("button", name="Save weights").click()
+    expect(tab).to_have_url(re.compile(re.escape(posting["path"]) + "$"))
+    expect(tab.locator(".flash-success")).to_contain_text("Match weights saved")
+    expect(tab.locator("article.match .match-score").first).to_contain_text("/ 120")
+
+
+def test_8_the_matches_fit_a_phone(tabs: dict[str, Page], posting: dict[str, str], shot) -> None:
     tab = tabs["owner"]
     tab.set_viewport_size(PHONE)
     tab.goto(posting["path"])
     overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the matches page scrolls sideways by {overflow}px on a phone"
-    shot(tab, "t-07-matches-phone")
+    shot(tab, "t-08-matches-phone")
     tab.set_viewport_size(DESKTOP)
 
 
-def test_8_no_console_errors_in_the_talent_bench(console: ConsoleLog) -> None:
+def test_9_no_console_errors_in_the_talent_bench(console: ConsoleLog) -> None:
     assert not console.errors, console.errors

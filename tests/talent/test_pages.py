@@ -46,7 +46,15 @@ def test_the_owner_posts_shortlists_interviews_and_selects_from_the_pages(cast):
     owner.post(f"/talent/candidates/{chosen.pk}/state/", {"state": "invited"})
     table = owner.get(f"/talent/postings/{posting.pk}/interviews/")
     questions = [q for q, _ in table.context["rows"]]
-    owner.post(f"/talent/candidates/{chosen.pk}/scores/", {f"q{q.pk}": "4" for q in questions})
+    first = questions[0]
+    owner.post(
+        f"/talent/candidates/{chosen.pk}/scores/",
+        {**{f"q{q.pk}": "4" for q in questions}, f"n{first.pk}": "Named every deadline"},
+    )
+    # Coming back to the form shows what was saved, so saving again overwrites nothing.
+    form = owner.get(f"/talent/postings/{posting.pk}/interviews/").content.decode()
+    assert '<option value="4" selected>4</option>' in form
+    assert 'value="Named every deadline"' in form and "Not scored" not in form
     owner.post(f"/talent/candidates/{chosen.pk}/state/", {"state": "interviewed"})
     owner.post(
         f"/talent/candidates/{chosen.pk}/state/", {"state": "selected", "agreed_rate": "33.50"}

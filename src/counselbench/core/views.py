@@ -1,7 +1,8 @@
 """The home page and the liveness probe."""
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from counselbench.access.policy import ActorRequest
@@ -37,3 +38,9 @@ def not_found(request: ActorRequest, exception=None) -> HttpResponse:
         {"error": {"message": "This page does not exist.", "status": 404}},
         status=404,
     )
+
+
+@require_GET
+def favicon(request: ActorRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico on pages without an icon link (the API docs, PDFs)."""
+    return HttpResponseRedirect(static("counselbench/favicon.svg"))

@@ -189,5 +189,7 @@ def comparison(posting: JobPosting) -> dict:
         "questions": questions,
         "candidates": candidates,
         "rows": [(q, [cells[c.pk].get(q.pk) for c in candidates]) for q in questions],
+        # Each candidate's own sheet, so a score form shows what was saved before.
+        "sheets": [(c, [(q, cells[c.pk].get(q.pk)) for q in questions]) for c in candidates],
         "totals": [sum(s.score for s in cells[c.pk].values()) for c in candidates],
     }
