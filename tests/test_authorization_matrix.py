@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from counselbench.accounts.services import create_token
 from counselbench.api import api
+from counselbench.engagements.classification import QUESTIONS
 from counselbench.organizations.services import invitation_token
 from counselbench.selfaudit.services import (
     EntryInput,
@@ -1043,6 +1044,165 @@ ROUTES += [
             "soft_skills": "10",
             "ratings": "5",
         },
+    ),
+]
+
+
+def our_proposal(cast):
+    """A proposal (not yet sent) from the owner to the vetted contractor, through their
+    provider as the agency of record; one per test."""
+    if not hasattr(cast, "proposal"):
+        from datetime import date
+
+        from counselbench.engagements.services import create_engagement
+
+        cast.proposal = create_engagement(
+            cast.actor("owner"),
+            professional_id=vetted_contractor(cast).pk,
+            data={"title": "Discovery help", "scope": "Discovery responses",
+                  "jurisdiction": "TX", "start_date": date(2026, 12, 7)},
+        )  # fmt: skip
+    return cast.proposal
+
+
+def our_offer(cast):
+    """The proposal classified and sent: the contractor sees it and may sign its NDA."""
+    if not hasattr(cast, "offer"):
+        from counselbench.engagements import classification
+        from counselbench.engagements.services import assess, transition
+
+        engagement = our_proposal(cast)
+        answers = {q.key: not q.employee_if for q in classification.QUESTIONS}
+        assess(cast.actor("owner"), engagement_id=engagement.pk, answers=answers)
+        cast.offer = transition(cast.actor("owner"), engagement_id=engagement.pk, to="nda_pending")
+    return cast.offer
+
+
+def nda_hash(cast):
+    from counselbench.engagements.services import nda_text
+    from counselbench.engagements.services.nda import text_sha256
+
+    return text_sha256(nda_text(our_offer(cast)))
+
+
+PROPOSAL = lambda c: our_proposal(c).pk  # noqa: E731
+OFFER = lambda c: our_offer(c).pk  # noqa: E731
+ENGAGEMENT_VIEWERS = (LOGIN, 200, 200, 200, 200, 200, 200, 404)
+ENGAGEMENT_VIEWERS_API = (401, 200, 200, 200, 200, 200, 200, 404)
+# Only the owner (supervising attorney by default) changes it; the professional does not see
+# an unsent proposal.
+PROPOSAL_CHANGERS_API = (401, 200, 403, 403, 403, 403, 404, 404)
+PROPOSAL_CHANGERS_POST = (LOGIN, 302, 403, 403, 403, 403, 404, 404)
+# Every classification answer the independent-contractor way (low risk).
+CLASSIFIED = {q.key: not q.employee_if for q in QUESTIONS}
+
+ROUTES += [
+    Route("GET /api/v1/engagements", "GET", lambda c: "/api/v1/engagements", SIGNED_IN_API),
+    Route(
+        "POST /api/v1/engagements",
+        "POST",
+        lambda c: "/api/v1/engagements",
+        (401, 201, 201, 403, 403, 403, 403, 201),
+        json=True,
+        data=lambda c: {
+            "professional_id": vetted_contractor(c).pk,
+            "title": "Help",
+            "scope": "Discovery",
+            "jurisdiction": "TX",
+            "start_date": "2026-12-07",
+        },
+    ),
+    Route(
+        "GET /api/v1/engagements/{engagement_id}",
+        "GET",
+        lambda c: f"/api/v1/engagements/{OFFER(c)}",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "PATCH /api/v1/engagements/{engagement_id}",
+        "PATCH",
+        lambda c: f"/api/v1/engagements/{PROPOSAL(c)}",
+        PROPOSAL_CHANGERS_API,
+        json=True,
+        data={"rate_cents": 4000},
+    ),
+    Route(
+        "DELETE /api/v1/engagements/{engagement_id}",
+        "DELETE",
+        lambda c: f"/api/v1/engagements/{PROPOSAL(c)}",
+        (401, 204, 403, 403, 403, 403, 404, 404),
+    ),
+    Route(
+        "POST /api/v1/engagements/{engagement_id}/transition",
+        "POST",
+        lambda c: f"/api/v1/engagements/{OFFER(c)}/transition",
+        (401, 200, 403, 403, 403, 403, 200, 404),
+        json=True,
+        data={"to": "declined", "reason": "Not now"},
+    ),
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/classification",
+        "GET",
+        lambda c: f"/api/v1/engagements/{PROPOSAL(c)}/classification",
+        PROPOSAL_CHANGERS_API,
+    ),
+    Route(
+        "PUT /api/v1/engagements/{engagement_id}/classification",
+        "PUT",
+        lambda c: f"/api/v1/engagements/{PROPOSAL(c)}/classification",
+        PROPOSAL_CHANGERS_API,
+        json=True,
+        data={"answers": CLASSIFIED},
+    ),
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/nda",
+        "GET",
+        lambda c: f"/api/v1/engagements/{OFFER(c)}/nda",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "POST /api/v1/engagements/{engagement_id}/nda",
+        "POST",
+        lambda c: f"/api/v1/engagements/{OFFER(c)}/nda",
+        (401, 403, 403, 403, 403, 403, 201, 404),
+        json=True,
+        data=lambda c: {"text_sha256": nda_hash(c)},
+    ),
+    Route(
+        "engagements/", "GET", _u("engagements:list"), (LOGIN, 200, 200, 200, 200, 200, 200, 200)
+    ),
+    Route(
+        "engagements/new/",
+        "GET",
+        lambda c: reverse("engagements:propose") + f"?professional={vetted_contractor(c).pk}",
+        (LOGIN, 200, 200, 403, 403, 403, 403, 200),
+    ),
+    Route(
+        "engagements/<int:engagement_id>/",
+        "GET",
+        _u("engagements:detail", OFFER),
+        ENGAGEMENT_VIEWERS,
+    ),
+    Route(
+        "engagements/<int:engagement_id>/classification/",
+        "POST",
+        _u("engagements:classify", PROPOSAL),
+        PROPOSAL_CHANGERS_POST,
+        data={k: "yes" if v else "no" for k, v in CLASSIFIED.items()},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/transition/",
+        "POST",
+        _u("engagements:transition", OFFER),
+        (LOGIN, 302, 403, 403, 403, 403, 302, 404),
+        data={"to": "declined", "reason": "Not now"},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/nda/",
+        "POST",
+        _u("engagements:sign_nda", OFFER),
+        (LOGIN, 403, 403, 403, 403, 403, 302, 404),
+        data=lambda c: {"text_sha256": nda_hash(c)},
     ),
 ]
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "counselbench.organizations",
     "counselbench.talent",
     "counselbench.selfaudit",
+    "counselbench.engagements",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("counselbench.organizations.urls")),
     path("audits/", include("counselbench.selfaudit.urls")),
     path("talent/", include("counselbench.talent.urls")),
+    path("engagements/", include("counselbench.engagements.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

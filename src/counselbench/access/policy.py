@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from counselbench.access.models import AccessLogEntry
 from counselbench.accounts.models import ApiToken, User
 from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
+from counselbench.engagements.models import LIVE_STATES, Engagement
 from counselbench.organizations.models import (
     ADMIN_ROLES,
     Invitation,
@@ -67,6 +68,8 @@ class Action(StrEnum):
     # Talent bench (issue 4).
     VET = "vet"  # record vetting decisions and verify bar admissions of a professional
     SEE_CONTACT = "see_contact"  # a professional's email and phone (engagements reveal them)
+    # Engagements (issue 5).
+    SIGN = "sign"  # the professional's own acts on their engagement: sign the NDA, decline
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,19 @@ def _match_weights(actor: Actor) -> models.QuerySet:
     return MatchWeights.objects.filter(organization=actor.organization)
 
 
+def _engagements(actor: Actor) -> models.QuerySet:
+    """A firm sees its engagements; a professional their own; a provider's staff those it is
+    the agency of record for."""
+    if _in_firm(actor):
+        return Engagement.objects.filter(organization=actor.organization)
+    if _provider_staff(actor):
+        return Engagement.objects.filter(agency=actor.organization)
+    if actor.organization is None and actor.is_professional:
+        # From the moment the firm sends the offer; a proposal is the firm's draft.
+        return Engagement.objects.filter(professional__user=actor.user, sent_at__isnull=False)
+    return Engagement.objects.none()
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -314,6 +330,7 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Provider: _providers,
     ProviderScorecard: _scorecards,
     MatchWeights: _match_weights,
+    Engagement: _engagements,
 }
 
 
@@ -436,8 +453,15 @@ def _profile_rule(actor: Actor, action: Action, obj: Any) -> bool:
     if action == Action.VET:
         return _provider_staff(actor) and obj.provider_id == actor.current_organization.pk
     if action == Action.SEE_CONTACT:
-        # Until engagements exist (issue 5), only the professional and their provider see it.
-        return mine or (_provider_staff(actor) and obj.provider_id == actor.current_organization.pk)
+        # The professional, their provider, and a firm they are engaged with (trial to ending).
+        if mine or (_provider_staff(actor) and obj.provider_id == actor.current_organization.pk):
+            return True
+        return (
+            _in_firm(actor)
+            and Engagement.objects.filter(
+                organization=actor.organization, professional=obj, state__in=LIVE_STATES
+            ).exists()
+        )
     return False
 
 
@@ -491,6 +515,27 @@ def _match_weights_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return action == Action.CHANGE and actor.role == Role.OWNER
 
 
+ENGAGEMENT_OPENERS = (Role.OWNER, Role.ATTORNEY)
+
+
+def _engagement_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Owners and attorneys propose; only owners and the engagement's supervising attorney
+    change it (terms, classification, state); the professional signs and may decline."""
+    if obj is Engagement:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in ENGAGEMENT_OPENERS
+    if action == Action.VIEW:
+        return _engagements(actor).filter(pk=obj.pk).exists()
+    if action == Action.SIGN:
+        mine = obj.professional.user_id == actor.authenticated_user.pk
+        return mine and actor.organization is None
+    ours = _in_firm(actor) and obj.organization_id == actor.current_organization.pk
+    if action == Action.CHANGE:
+        return ours and (
+            actor.role == Role.OWNER or obj.supervising_attorney_id == actor.authenticated_user.pk
+        )
+    return False
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -511,6 +556,7 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Provider: _provider_rule,
     ProviderScorecard: _scorecard_rule,
     MatchWeights: _match_weights_rule,
+    Engagement: _engagement_rule,
 }
 
 

@@ -19,6 +19,7 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         if actor.role in ("owner", "attorney", "staff"):
             items.append(NavItem("Self-audit", "selfaudit:audit_list"))
             items.append(NavItem("Talent", "talent:postings"))
+            items.append(NavItem("Engagements", "engagements:list"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -28,5 +29,6 @@ def navigation_for(actor: Actor) -> list[NavItem]:
     elif actor.is_professional:
         items.append(NavItem("My profile", "talent:my_profile"))
         items.append(NavItem("Jobs", "talent:jobs"))
+        items.append(NavItem("Engagements", "engagements:list"))
     items.append(NavItem("Account", "accounts:profile"))
     return items

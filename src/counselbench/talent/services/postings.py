@@ -205,11 +205,15 @@ def delete_posting(actor: Actor, *, posting_id: int, request: HttpRequest | None
 def anonymized_text(posting: JobPosting, text: str) -> str:
     """The text with the firm's name (and each distinctive word of it) blanked out. Clients are
     not named in postings (the form says so); the engagement's NDA reveals who the firm is."""
-    name = posting.organization.name
+    return redact_firm(posting.organization.name, text)
+
+
+def redact_firm(name: str, text: str) -> str:
+    """`text` with the firm's `name`, and each distinctive word of it, blanked out."""
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z&'.-]{2,}", name) if w.lower() not in _GENERIC]
     for pattern in [re.escape(name), *(rf"\b{re.escape(w)}\b" for w in words)]:
         text = re.sub(pattern, "[the firm]", text, flags=re.IGNORECASE)
-    return re.sub(r"(\[the firm\][\s&,]*)+", "[the firm] ", text).strip()
+    return re.sub(r"\[the firm\](?:[\s&,]*\[the firm\])+", "[the firm]", text).strip()
 
 
 _GENERIC = {

@@ -12,6 +12,7 @@ from counselbench.access.policy import Action, ActorRequest, can, fetch
 from counselbench.core.errors import DomainError
 from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
+from counselbench.engagements.models import Engagement
 from counselbench.talent import selectors, services
 from counselbench.talent.forms import ProfileForm, VettingStepForm
 from counselbench.talent.models import (
@@ -63,6 +64,7 @@ def professional_detail(request: ActorRequest, professional_id: int) -> HttpResp
         .get(pk=professional_id)
     )
     may_vet = can(request.actor, Action.VET, profile)
+    vetted_for_firm = request.actor.organization is not None and services.is_vetted(profile)
     latest_soft = profile.soft_skill_assessments.order_by("-recorded_at").first()
     return render(
         request,
@@ -81,6 +83,7 @@ def professional_detail(request: ActorRequest, professional_id: int) -> HttpResp
             "rubric": services.SOFT_SKILL_RUBRIC,
             "latest_soft": latest_soft,
             "bar_statuses": BarStatus.choices,
+            "may_engage": vetted_for_firm and can(request.actor, Action.CREATE, Engagement),
         },
     )
 

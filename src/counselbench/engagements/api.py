@@ -1,0 +1,223 @@
+"""API: engagements, their state machine, worker classification and the NDA."""
+
+from django.db import transaction
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from counselbench.access import log
+from counselbench.access.policy import Action, Actor, ActorRequest, fetch
+from counselbench.core.errors import RuleViolation
+from counselbench.engagements import classification as questionnaire
+from counselbench.engagements import selectors, services
+from counselbench.engagements.error_codes import EngagementErrorCode as Code
+from counselbench.engagements.models import AbcTestState, Engagement, EngagementState
+from counselbench.engagements.schemas import (
+    ClassificationFormOut,
+    ClassificationIn,
+    ClassificationOut,
+    EngagementIn,
+    EngagementOut,
+    NdaOut,
+    NdaSignIn,
+    TermsPatch,
+    TransitionIn,
+)
+from counselbench.engagements.services.nda import text_sha256
+
+router = Router(tags=["engagements"])
+
+
+def _assessment_out(engagement: Engagement, assessment) -> dict | None:
+    if assessment is None:
+        return None
+    return {
+        "risk": assessment.risk,
+        "reasons": assessment.reasons,
+        "work_state": assessment.work_state,
+        "abc_test_applies": assessment.abc_test_applies,
+        "assessed_at": assessment.assessed_at,
+        "current": assessment.terms_hash == engagement.terms_hash(),
+    }
+
+
+def engagement_out(actor: Actor, engagement: Engagement, *, detail: bool = False) -> dict:
+    firm_side = selectors.is_firm_side(actor, engagement)
+    signed = services.nda_signature(engagement) is not None
+    shown = services.offer(engagement, revealed=firm_side or signed, nda_signed=signed)
+    shown["moves"] = [
+        {"to": to, "label": move.label, "needs_reason": move.needs_reason}
+        for to, move in services.moves_for(actor, engagement)
+    ]
+    if not firm_side:
+        return shown
+    shown |= {
+        "professional_id": engagement.professional_id,
+        "professional": engagement.professional.user.display_name,
+        "agency": engagement.agency.name if engagement.agency else None,
+        "markup_percent": engagement.markup_percent,
+        "posting_id": engagement.posting_id,
+        "candidate_id": engagement.candidate_id,
+        "classification": _assessment_out(engagement, engagement.classifications.first()),
+    }
+    if detail:
+        shown["events"] = [
+            {
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor.display_name if e.actor else None,
+                "at": e.at,
+                "reason": e.reason,
+            }
+            for e in engagement.events.select_related("actor")
+        ]
+    return shown
+
+
+@router.get("/engagements", response=list[EngagementOut], summary="Engagements you can see")
+@paginate
+def list_engagements(request: ActorRequest, state: EngagementState | None = None):
+    found = selectors.engagements(request.actor, state=state or "")
+    return [engagement_out(request.actor, e) for e in found]
+
+
+@router.post(
+    "/engagements",
+    response={201: EngagementOut},
+    summary="Propose an engagement (from a selected candidate, or directly)",
+)
+def create_engagement(request: ActorRequest, payload: EngagementIn):
+    data = payload.model_dump(exclude_unset=True)
+    candidate_id, professional_id = (
+        data.pop("candidate_id", None),
+        data.pop("professional_id", None),
+    )
+    engagement = services.create_engagement(
+        request.actor,
+        candidate_id=candidate_id,
+        professional_id=professional_id,
+        data=data,
+        request=request,
+    )
+    return Status(201, engagement_out(request.actor, engagement, detail=True))
+
+
+@router.get("/engagements/{int:engagement_id}", response=EngagementOut)
+def get_engagement(request: ActorRequest, engagement_id: int):
+    engagement = fetch(request.actor, Engagement, pk=engagement_id)
+    return engagement_out(request.actor, engagement, detail=True)
+
+
+@router.patch(
+    "/engagements/{int:engagement_id}",
+    response=EngagementOut,
+    summary="Change the terms of a proposal (the classification is asked again)",
+)
+def update_engagement(request: ActorRequest, engagement_id: int, payload: TermsPatch):
+    engagement = services.update_terms(
+        request.actor,
+        engagement_id=engagement_id,
+        changes=payload.model_dump(exclude_unset=True),
+        request=request,
+    )
+    return engagement_out(request.actor, engagement, detail=True)
+
+
+@router.delete(
+    "/engagements/{int:engagement_id}",
+    response={204: None},
+    summary="Delete a proposal made by mistake (later, withdraw or end it instead)",
+)
+def delete_engagement(request: ActorRequest, engagement_id: int):
+    engagement = fetch(request.actor, Engagement, Action.CHANGE, pk=engagement_id)
+    if engagement.state != EngagementState.PROPOSED:
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED,
+            "Only a proposal that was never sent can be deleted.",
+            unblock="Withdraw it (or end it) instead; its history stays on record.",
+        )
+    with transaction.atomic():
+        log.record("engagements.deleted", actor=request.actor, obj=engagement, request=request,
+                   detail={"title": engagement.title})  # fmt: skip
+        engagement.delete()
+    return Status(204, None)
+
+
+@router.post(
+    "/engagements/{int:engagement_id}/transition",
+    response=EngagementOut,
+    summary="Move the engagement to another state (409 names the rule that blocks it)",
+)
+def transition(request: ActorRequest, engagement_id: int, payload: TransitionIn):
+    engagement = services.transition(
+        request.actor,
+        engagement_id=engagement_id,
+        to=payload.to,
+        reason=payload.reason,
+        request=request,
+    )
+    return engagement_out(request.actor, engagement, detail=True)
+
+
+def _classification_form(engagement: Engagement) -> dict:
+    return {
+        "questions": [
+            {"key": q.key, "group": q.group, "text": q.text} for q in questionnaire.QUESTIONS
+        ],
+        "abc_test_states": list(AbcTestState.objects.values_list("state", flat=True)),
+        "assessment": _assessment_out(engagement, engagement.classifications.first()),
+    }
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/classification",
+    response=ClassificationFormOut,
+    summary="The worker-classification questions and the latest answers' risk",
+)
+def get_classification(request: ActorRequest, engagement_id: int):
+    engagement = fetch(request.actor, Engagement, Action.CHANGE, pk=engagement_id)
+    return _classification_form(engagement)
+
+
+@router.put(
+    "/engagements/{int:engagement_id}/classification",
+    response=ClassificationOut,
+    summary="Answer every classification question; returns the risk and its reasons",
+)
+def put_classification(request: ActorRequest, engagement_id: int, payload: ClassificationIn):
+    assessment = services.assess(
+        request.actor, engagement_id=engagement_id, answers=payload.answers, request=request
+    )
+    return _assessment_out(assessment.engagement, assessment)
+
+
+def _nda_out(engagement: Engagement) -> dict:
+    text = services.nda_text(engagement)
+    signature = services.nda_signature(engagement)
+    return {
+        "text": text,
+        "text_sha256": text_sha256(text),
+        "signed_at": signature.signed_at if signature else None,
+        "signed_by": signature.signed_by.display_name if signature else None,
+    }
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/nda",
+    response=NdaOut,
+    summary="The NDA's exact text and its SHA-256 (sign by posting that hash back)",
+)
+def get_nda(request: ActorRequest, engagement_id: int):
+    return _nda_out(fetch(request.actor, Engagement, pk=engagement_id))
+
+
+@router.post(
+    "/engagements/{int:engagement_id}/nda",
+    response={201: NdaOut},
+    summary="Click-sign the NDA (the professional); reveals the firm",
+)
+def sign_nda(request: ActorRequest, engagement_id: int, payload: NdaSignIn):
+    services.sign_nda(
+        request.actor, engagement_id=engagement_id, shown_sha256=payload.text_sha256,
+        request=request,
+    )  # fmt: skip
+    return Status(201, _nda_out(fetch(request.actor, Engagement, pk=engagement_id)))

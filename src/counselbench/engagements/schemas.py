@@ -1,0 +1,120 @@
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
+
+from counselbench.core.schemas import InputSchema, ObjectId
+from counselbench.engagements.models import BillingModel, EngagementModel, EngagementState
+
+
+class TermsPatch(InputSchema):
+    title: str | None = Field(None, max_length=200)
+    scope: str | None = Field(None, max_length=10_000)
+    jurisdiction: str | None = Field(None, description="USPS code of where the work is for")
+    engagement_model: EngagementModel | None = None
+    agency_id: ObjectId | None = Field(None, description="The provider on record (agency or "
+                                       "marketplace); required unless direct")  # fmt: skip
+    billing_model: BillingModel | None = None
+    rate_cents: StrictInt | None = Field(
+        None, ge=1, le=10_000_000, description="Hourly rate, flat fee or monthly fee"
+    )
+    markup_percent: Decimal | None = Field(None, ge=0, le=300, decimal_places=2)
+    hours_per_week: StrictInt | None = Field(None, ge=1, le=80)
+    supervising_attorney_id: ObjectId | None = None
+    start_date: dt.date | None = None
+    trial_days: StrictInt | None = Field(None, ge=1, le=90)
+
+
+class EngagementIn(TermsPatch):
+    """From a selected candidate (`candidate_id`) or directly (`professional_id`)."""
+
+    candidate_id: ObjectId | None = None
+    professional_id: ObjectId | None = None
+
+
+class TransitionIn(InputSchema):
+    to: EngagementState
+    reason: str = Field("", max_length=5000)
+
+
+class ClassificationIn(InputSchema):
+    answers: dict[str, StrictBool]
+
+
+class NdaSignIn(InputSchema):
+    text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the text shown")
+
+
+class MoveOut(Schema):
+    to: str
+    label: str
+    needs_reason: bool
+
+
+class EventOut(Schema):
+    from_state: str
+    to_state: str
+    actor: str | None
+    at: dt.datetime
+    reason: str
+
+
+class ClassificationOut(Schema):
+    risk: str
+    reasons: list[str]
+    work_state: str
+    abc_test_applies: bool
+    assessed_at: dt.datetime
+    current: bool = Field(description="Answered for the engagement's terms as they are now")
+
+
+class EngagementOut(Schema):
+    """A firm sees everything; the professional sees `firm`, `title`, `scope` and
+    `supervising_attorney` only after signing the NDA (null or redacted before)."""
+
+    id: int
+    reference: str
+    state: str
+    nda_signed: bool
+    firm: str | None
+    title: str
+    scope: str
+    supervising_attorney: str | None
+    role: str
+    billing_model: str
+    rate_cents: int
+    hours_per_week: int
+    start_date: dt.date
+    trial_days: int
+    jurisdiction: str
+    engagement_model: str
+    moves: list[MoveOut]
+    # Firm side only.
+    professional_id: int | None = None
+    professional: str | None = None
+    agency: str | None = None
+    markup_percent: Decimal | None = None
+    posting_id: int | None = None
+    candidate_id: int | None = None
+    classification: ClassificationOut | None = None
+    events: list[EventOut] | None = None
+
+
+class QuestionOut(Schema):
+    key: str
+    group: str
+    text: str
+
+
+class ClassificationFormOut(Schema):
+    questions: list[QuestionOut]
+    abc_test_states: list[str]
+    assessment: ClassificationOut | None
+
+
+class NdaOut(Schema):
+    text: str
+    text_sha256: str
+    signed_at: dt.datetime | None
+    signed_by: str | None

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from counselbench.engagements import views
+
+app_name = "engagements"
+urlpatterns = [
+    path("", views.engagement_list, name="list"),
+    path("new/", views.propose, name="propose"),
+    path("<int:engagement_id>/", views.detail, name="detail"),
+    path("<int:engagement_id>/classification/", views.classify, name="classify"),
+    path("<int:engagement_id>/transition/", views.move, name="transition"),
+    path("<int:engagement_id>/nda/", views.sign_nda, name="sign_nda"),
+]

@@ -1,0 +1,216 @@
+"""Engagement pages: a firm proposes, classifies, sends and moves an engagement through its
+states; the professional reads the offer without the firm's name, signs the NDA, and sees it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from counselbench.access.policy import Action, ActorRequest, can, fetch, require
+from counselbench.core.errors import DomainError, NotFound
+from counselbench.core.forms import add_domain_error
+from counselbench.core.money import format_usd
+from counselbench.engagements import selectors, services
+from counselbench.engagements.forms import ClassificationForm, EngagementForm
+from counselbench.engagements.models import AbcTestState, Engagement, EngagementState
+from counselbench.engagements.services.nda import text_sha256
+from counselbench.organizations.models import Membership, Organization, OrganizationKind, Role
+from counselbench.talent.models import Candidate
+
+
+@login_required
+@require_GET
+def engagement_list(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    if actor.organization is None and not actor.is_professional:
+        raise NotFound("Engagements belong to firms and the professionals they engage.")
+    state = request.GET.get("state", "")
+    found = selectors.engagements(actor, state=state if state in EngagementState.values else "")
+    firm_side = actor.organization is not None
+    rows = [
+        (e, services.offer(e, revealed=firm_side or services.nda_signature(e) is not None,
+                           nda_signed=False))
+        for e in found[:200]
+    ]  # fmt: skip
+    return render(
+        request,
+        "engagements/list.html",
+        {
+            "rows": rows,
+            "firm_side": firm_side,
+            "states": EngagementState.choices,
+            "state": state,
+            "may_propose": can(actor, Action.CREATE, Engagement),
+        },
+    )
+
+
+def _form_choices(request: ActorRequest) -> dict:
+    firm = request.actor.current_organization
+    attorneys = [
+        m.user
+        for m in Membership.objects.filter(organization=firm, role__in=(Role.OWNER, Role.ATTORNEY))
+        .select_related("user")
+        .order_by("user__full_name")
+    ]
+    agencies = Organization.objects.filter(kind=OrganizationKind.PROVIDER).order_by("name")
+    return {"attorneys": attorneys, "agencies": agencies}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: ActorRequest) -> HttpResponse:
+    """A new proposal: from a selected candidate (?candidate=) or for a professional
+    (?professional=)."""
+    require(request.actor, Action.CREATE, Engagement, "Owners and attorneys open engagements.")
+    candidate = professional = None
+    if request.GET.get("candidate", "").isdigit():
+        candidate = fetch(request.actor, Candidate, Action.CHANGE, pk=int(request.GET["candidate"]))
+        professional = candidate.professional
+    elif request.GET.get("professional", "").isdigit():
+        from counselbench.talent.models import ProfessionalProfile
+
+        professional = fetch(
+            request.actor, ProfessionalProfile, pk=int(request.GET["professional"])
+        )
+    if professional is None:
+        raise NotFound("Choose a selected candidate or a professional to engage.")
+    posting = candidate.posting if candidate else None
+    initial = {
+        "title": posting.title if posting else "",
+        "scope": posting.responsibilities if posting else "",
+        "jurisdiction": posting.jurisdiction if posting else professional.state or "TX",
+        "engagement_model": "agency" if professional.provider_id else "direct",
+        "agency_id": professional.provider_id,
+        "billing_model": "hourly",
+        "rate": ((candidate.agreed_rate_cents if candidate else None)
+                 or professional.hourly_rate_cents) / 100,
+        "hours_per_week": posting.hours_per_week if posting else 20,
+        "supervising_attorney_id": request.actor.authenticated_user.pk,
+        "start_date": timezone.localdate() + timezone.timedelta(days=7),
+    }  # fmt: skip
+    form = EngagementForm(request.POST or None, initial=initial, **_form_choices(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement = services.create_engagement(
+                request.actor,
+                candidate_id=candidate.pk if candidate else None,
+                professional_id=None if candidate else professional.pk,
+                data=form.data_for_service(),
+                request=request,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"E-{engagement.pk} proposed. Answer the classification "
+                             "questions, then send it.")  # fmt: skip
+            return redirect("engagements:detail", engagement_id=engagement.pk)
+    return render(
+        request,
+        "engagements/propose.html",
+        {"form": form, "professional": professional, "candidate": candidate},
+        status=422 if form.errors else 200,
+    )
+
+
+def _answers(assessment) -> dict[str, str]:
+    answers = assessment.answers if assessment else {}
+    return {key: "yes" if value else "no" for key, value in answers.items()}
+
+
+@login_required
+@require_GET
+def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    engagement = fetch(request.actor, Engagement, pk=engagement_id)
+    actor = request.actor
+    firm_side = selectors.is_firm_side(actor, engagement)
+    signature = services.nda_signature(engagement)
+    context = {
+        "e": engagement,
+        "firm_side": firm_side,
+        "shown": services.offer(engagement, revealed=firm_side or signature is not None,
+                                nda_signed=signature is not None),
+        "signature": signature,
+        "moves": services.moves_for(actor, engagement),
+        "rate": format_usd(engagement.rate_cents),
+    }  # fmt: skip
+    if firm_side:
+        assessment = engagement.classifications.first()
+        context |= {
+            "assessment": assessment,
+            "assessment_current": assessment is not None
+            and assessment.terms_hash == engagement.terms_hash(),
+            "classification_form": ClassificationForm(initial=_answers(assessment)),
+            "abc_states": AbcTestState.objects.all(),
+            "may_change": can(actor, Action.CHANGE, engagement),
+            "markup_rule": services.markup_rule(engagement.jurisdiction),
+            "events": engagement.events.select_related("actor"),
+        }
+    elif engagement.state == EngagementState.NDA_PENDING and signature is None:
+        text = services.nda_text(engagement)
+        context |= {"nda_text": text, "nda_sha256": text_sha256(text)}
+    return render(request, "engagements/detail.html", context)
+
+
+@login_required
+@require_POST
+def classify(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    engagement = fetch(request.actor, Engagement, Action.CHANGE, pk=engagement_id)
+    form = ClassificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Answer every classification question (yes or no).")
+    else:
+        try:
+            assessment = services.assess(
+                request.actor, engagement_id=engagement.pk, answers=form.cleaned_data,
+                request=request,
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            level = messages.warning if assessment.risk == "high" else messages.success
+            level(request, f"Classification risk: {assessment.get_risk_display().lower()}.")
+    return redirect("engagements:detail", engagement_id=engagement.pk)
+
+
+@login_required
+@require_POST
+def move(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    try:
+        engagement = services.transition(
+            request.actor,
+            engagement_id=engagement_id,
+            to=request.POST.get("to", ""),
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, f"{error.message} {error.unblock}".strip())
+    else:
+        messages.success(
+            request, f"E-{engagement.pk} is now {engagement.get_state_display().lower()}."
+        )
+    return redirect("engagements:detail", engagement_id=engagement_id)
+
+
+@login_required
+@require_POST
+def sign_nda(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    try:
+        services.sign_nda(
+            request.actor, engagement_id=engagement_id,
+            shown_sha256=request.POST.get("text_sha256", ""), request=request,
+        )  # fmt: skip
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, f"{error.message} {error.unblock}".strip())
+    else:
+        messages.success(request, "NDA signed. Here is who the engagement is with.")
+    return redirect("engagements:detail", engagement_id=engagement_id)
