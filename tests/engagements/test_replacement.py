@@ -69,13 +69,10 @@ def test_replace_after_the_trial_proposes_the_best_remaining_match(cast):
                                             data={"start_date": date(2026, 12, 7)})  # fmt: skip
     services.assess(owner, engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
     services.transition(owner, engagement_id=engagement.pk, to="nda_pending")
-    first.user.memberships.all().delete()
     services.sign_nda(
-        cast.actor("owner").__class__(user=first.user, professional=True),
+        actor_for(first.user),
         engagement_id=engagement.pk,
-        shown_sha256=__import__("hashlib")
-        .sha256(services.nda_text(engagement).encode())
-        .hexdigest(),
+        shown_sha256=text_sha256(services.nda_text(engagement)),
     )
     services.transition(owner, engagement_id=engagement.pk, to="trial")
     services.transition(owner, engagement_id=engagement.pk, to="replaced",
