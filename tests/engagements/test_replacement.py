@@ -74,6 +74,11 @@ def test_replace_after_the_trial_proposes_the_best_remaining_match(cast):
         engagement_id=engagement.pk,
         shown_sha256=text_sha256(services.nda_text(engagement)),
     )
+    agreement = services.issue_agreement(owner, engagement_id=engagement.pk,
+                                         deliverables="Discovery", milestones=[])  # fmt: skip
+    for actor in (owner, actor_for(first.user)):
+        services.accept_agreement(actor, engagement_id=engagement.pk, version=1,
+                                  shown_sha256=agreement.text_sha256)  # fmt: skip
     services.transition(owner, engagement_id=engagement.pk, to="trial")
     services.transition(owner, engagement_id=engagement.pk, to="replaced",
                         reason="Missed two deadlines in the first week")  # fmt: skip

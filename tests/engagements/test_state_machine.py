@@ -15,7 +15,7 @@ from counselbench.engagements.models import (
     MarkupRule,
 )
 from counselbench.engagements.services.transitions import FLOW, PROFESSIONAL_FLOW
-from tests.engagements.conftest import CONTRACTOR_ANSWERS, EMPLOYEE_ANSWERS, sign
+from tests.engagements.conftest import CONTRACTOR_ANSWERS, EMPLOYEE_ANSWERS, agree, sign
 
 pytestmark = pytest.mark.django_db
 S = EngagementState
@@ -27,6 +27,7 @@ def _move(cast, engagement, to, who="owner", reason="Fits the team"):
 
 def test_the_whole_life_of_an_engagement_is_on_record(cast, sent):
     sign(cast, sent)
+    agree(cast, sent)
     for to in (S.TRIAL, S.ACTIVE, S.ENDING, S.ENDED):
         _move(cast, sent, to)
     sent.refresh_from_db()
@@ -104,11 +105,15 @@ def test_a_markup_where_the_jurisdiction_forbids_it_is_refused(cast, propose):
     assert _move(cast, engagement, S.NDA_PENDING).state == S.NDA_PENDING
 
 
-def test_the_trial_waits_for_the_nda_and_its_end_needs_a_reason(cast, sent):
+def test_the_trial_waits_for_the_nda_and_the_agreement_and_its_end_needs_a_reason(cast, sent):
     with pytest.raises(RuleViolation) as refused:
         _move(cast, sent, S.TRIAL)
     assert refused.value.code == "nda_unsigned"
     sign(cast, sent)
+    with pytest.raises(RuleViolation) as unaccepted:
+        _move(cast, sent, S.TRIAL)
+    assert unaccepted.value.code == "agreement_not_accepted"
+    agree(cast, sent)
     _move(cast, sent, S.TRIAL)
     with pytest.raises(RuleViolation) as no_reason:
         _move(cast, sent, S.ACTIVE, reason="  ")

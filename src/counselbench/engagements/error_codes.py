@@ -12,3 +12,5 @@ class EngagementErrorCode(StrEnum):
     CANDIDATE_NOT_SELECTED = "candidate_not_selected"
     ALREADY_ENGAGED = "already_engaged"
     NOT_A_FIRM_ATTORNEY = "not_a_firm_attorney"
+    AGREEMENT_OUTDATED = "agreement_outdated"
+    AGREEMENT_NOT_ACCEPTED = "agreement_not_accepted"

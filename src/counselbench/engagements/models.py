@@ -270,6 +270,8 @@ class MarkupRule(models.Model):
 
 class SignatureKind(models.TextChoices):
     NDA = "nda", "Non-disclosure agreement"
+    AGREEMENT_FIRM = "agreement_firm", "Engagement agreement (firm)"
+    AGREEMENT_PROFESSIONAL = "agreement_professional", "Engagement agreement (professional)"
 
 
 class Signature(models.Model):
@@ -284,12 +286,75 @@ class Signature(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     text_sha256 = models.CharField(max_length=64)
+    # Which version of the document (the NDA has one; agreements are re-issued).
+    document_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["signed_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["engagement", "kind"], name="one_signature_per_kind"),
+            models.UniqueConstraint(
+                fields=["engagement", "kind", "document_version"], name="one_signature_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} signed {self.signed_at:%Y-%m-%d}"
+
+
+# --- The engagement agreement ---------------------------------------------------------------
+
+
+class AgreementTemplate(models.Model):
+    """A firm's agreement text with $placeholders; the shipped default until the firm edits it."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="agreement_template"
+    )
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Agreement template of {self.organization_id}"
+
+
+class Milestone(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField()
+    acceptance = models.CharField(max_length=500, help_text="How the firm accepts it")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Agreement(models.Model):
+    """One issued version of an engagement's agreement: the exact text both sides accept."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="agreements")
+    version = models.PositiveSmallIntegerField()
+    deliverables = models.TextField()
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "version"], name="one_agreement_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"E-{self.engagement_id} agreement v{self.version}"

@@ -55,7 +55,7 @@ def text_sha256(text: str) -> str:
 
 
 def nda_signature(engagement: Engagement) -> Signature | None:
-    return engagement.signatures.filter(kind=SignatureKind.NDA).first()
+    return engagement.signatures.filter(kind=SignatureKind.NDA).select_related("signed_by").first()
 
 
 def sign_nda(

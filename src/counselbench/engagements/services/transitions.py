@@ -26,6 +26,7 @@ from counselbench.engagements.models import (
     Risk,
     SignatureKind,
 )
+from counselbench.engagements.services.agreement import both_accepted
 from counselbench.engagements.services.classification import current_assessment
 from counselbench.engagements.services.markup import markup_rule
 
@@ -108,6 +109,13 @@ def _guard(engagement: Engagement, to: str) -> None:
             "The professional has not signed the NDA.",
             unblock="Wait for the professional to sign the NDA (they see the offer "
             "without your firm's name until then).",
+        )
+    if to == S.TRIAL and not both_accepted(engagement):
+        raise RuleViolation(
+            Code.AGREEMENT_NOT_ACCEPTED,
+            "Both sides must accept the latest engagement agreement before the trial starts.",
+            unblock="Issue the agreement if there is none; then the firm and the professional "
+            "each accept it.",
         )
 
 
