@@ -1085,7 +1085,20 @@ def nda_hash(cast):
     return text_sha256(nda_text(our_offer(cast)))
 
 
+def our_agreement(cast):
+    """The offer with its NDA signed and an agreement issued (version 1)."""
+    if not hasattr(cast, "agreement"):
+        from counselbench.engagements.services import issue_agreement, sign_nda
+
+        engagement = our_offer(cast)
+        sign_nda(cast.actor("contractor"), engagement_id=engagement.pk, shown_sha256=nda_hash(cast))
+        cast.agreement = issue_agreement(cast.actor("owner"), engagement_id=engagement.pk,
+                                         deliverables="Responses", milestones=[])  # fmt: skip
+    return cast.agreement
+
+
 PROPOSAL = lambda c: our_proposal(c).pk  # noqa: E731
+AGREED = lambda c: our_agreement(c).engagement_id  # noqa: E731
 OFFER = lambda c: our_offer(c).pk  # noqa: E731
 ENGAGEMENT_VIEWERS = (LOGIN, 200, 200, 200, 200, 200, 200, 404)
 ENGAGEMENT_VIEWERS_API = (401, 200, 200, 200, 200, 200, 200, 404)
@@ -1203,6 +1216,57 @@ ROUTES += [
         _u("engagements:sign_nda", OFFER),
         (LOGIN, 403, 403, 403, 403, 403, 302, 404),
         data=lambda c: {"text_sha256": nda_hash(c)},
+    ),
+]
+
+ROUTES += [
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/agreement",
+        "GET",
+        lambda c: f"/api/v1/engagements/{AGREED(c)}/agreement",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/agreement/pdf",
+        "GET",
+        lambda c: f"/api/v1/engagements/{AGREED(c)}/agreement/pdf",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "PUT /api/v1/engagements/{engagement_id}/agreement",
+        "PUT",
+        lambda c: f"/api/v1/engagements/{AGREED(c)}/agreement",
+        (401, 201, 403, 403, 403, 403, 403, 404),
+        json=True,
+        data={"deliverables": "Responses and a privilege log", "milestones": []},
+    ),
+    Route(
+        "POST /api/v1/engagements/{engagement_id}/agreement/accept",
+        "POST",
+        lambda c: f"/api/v1/engagements/{AGREED(c)}/agreement/accept",
+        (401, 201, 403, 403, 403, 403, 201, 404),
+        json=True,
+        data=lambda c: {"version": 1, "text_sha256": our_agreement(c).text_sha256},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/agreement.pdf",
+        "GET",
+        _u("engagements:agreement_pdf", AGREED),
+        ENGAGEMENT_VIEWERS,
+    ),
+    Route(
+        "engagements/<int:engagement_id>/agreement/",
+        "POST",
+        _u("engagements:issue_agreement", AGREED),
+        (LOGIN, 302, 403, 403, 403, 403, 403, 404),
+        data={"deliverables": "Responses"},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/agreement/accept/",
+        "POST",
+        _u("engagements:accept_agreement", AGREED),
+        (LOGIN, 302, 403, 403, 403, 403, 302, 404),
+        data=lambda c: {"version": "1", "text_sha256": our_agreement(c).text_sha256},
     ),
 ]
 

@@ -1,17 +1,22 @@
 """API: engagements, their state machine, worker classification and the NDA."""
 
 from django.db import transaction
+from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from counselbench.access import log
 from counselbench.access.policy import Action, Actor, ActorRequest, fetch
-from counselbench.core.errors import RuleViolation
+from counselbench.core.errors import NotFound, RuleViolation
+from counselbench.core.pdf import pdf_response
 from counselbench.engagements import classification as questionnaire
 from counselbench.engagements import selectors, services
 from counselbench.engagements.error_codes import EngagementErrorCode as Code
 from counselbench.engagements.models import AbcTestState, Engagement, EngagementState
 from counselbench.engagements.schemas import (
+    AcceptIn,
+    AgreementIn,
+    AgreementOut,
     ClassificationFormOut,
     ClassificationIn,
     ClassificationOut,
@@ -221,3 +226,107 @@ def sign_nda(request: ActorRequest, engagement_id: int, payload: NdaSignIn):
         request=request,
     )  # fmt: skip
     return Status(201, _nda_out(fetch(request.actor, Engagement, pk=engagement_id)))
+
+
+# --- The agreement -------------------------------------------------------------------------------
+
+
+def readable_agreement(actor: Actor, engagement_id: int):
+    """The engagement and its latest agreement, if the actor may read it: the text names the
+    firm, so the professional reads it only after signing the NDA."""
+    engagement = fetch(actor, Engagement, pk=engagement_id)
+    if not selectors.is_firm_side(actor, engagement) and services.nda_signature(engagement) is None:
+        raise RuleViolation(Code.NDA_UNSIGNED, "The agreement names the firm: sign the NDA first.",
+                            unblock="Read and sign the NDA.")  # fmt: skip
+    agreement = services.latest_agreement(engagement)
+    if agreement is None:
+        raise NotFound("No agreement has been issued for this engagement yet.")
+    return engagement, agreement
+
+
+def _acceptance(signature) -> dict | None:
+    if signature is None:
+        return None
+    return {"by": signature.signed_by.display_name, "at": signature.signed_at}
+
+
+def agreement_out(engagement: Engagement, agreement) -> dict:
+    signed = services.acceptances(engagement, agreement)
+    return {
+        "version": agreement.version,
+        "text": agreement.text,
+        "text_sha256": agreement.text_sha256,
+        "deliverables": agreement.deliverables,
+        "milestones": [
+            {"title": m.title, "due_on": m.due_on, "acceptance": m.acceptance}
+            for m in engagement.milestones.all()
+        ],
+        "accepted_by_firm": _acceptance(signed.get("agreement_firm")),
+        "accepted_by_professional": _acceptance(signed.get("agreement_professional")),
+        "pdf_url": f"/api/v1/engagements/{engagement.pk}/agreement/pdf",
+    }
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/agreement",
+    response=AgreementOut,
+    summary="The latest agreement: exact text, its SHA-256, milestones and who accepted",
+)
+def get_agreement(request: ActorRequest, engagement_id: int):
+    return agreement_out(*readable_agreement(request.actor, engagement_id))
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/agreement/pdf",
+    summary="The latest agreement as a PDF (US Letter)",
+    response={200: None},
+)
+def get_agreement_pdf(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    engagement, agreement = readable_agreement(request.actor, engagement_id)
+    return agreement_pdf(request, engagement, agreement)
+
+
+def agreement_pdf(request, engagement: Engagement, agreement) -> HttpResponse:
+    signed = services.acceptances(engagement, agreement)
+    return pdf_response(
+        request,
+        "engagements/agreement_pdf.html",
+        {
+            "e": engagement,
+            "agreement": agreement,
+            "accepted": [
+                ("The Firm", signed.get("agreement_firm")),
+                ("The Professional", signed.get("agreement_professional")),
+            ],
+        },
+        filename=f"E-{engagement.pk} agreement v{agreement.version}",
+    )
+
+
+@router.put(
+    "/engagements/{int:engagement_id}/agreement",
+    response={201: AgreementOut},
+    summary="Issue the next version from the firm's template (before the trial starts)",
+)
+def put_agreement(request: ActorRequest, engagement_id: int, payload: AgreementIn):
+    agreement = services.issue_agreement(
+        request.actor,
+        engagement_id=engagement_id,
+        deliverables=payload.deliverables,
+        milestones=[m.model_dump() for m in payload.milestones],
+        request=request,
+    )
+    return Status(201, agreement_out(agreement.engagement, agreement))
+
+
+@router.post(
+    "/engagements/{int:engagement_id}/agreement/accept",
+    response={201: AgreementOut},
+    summary="Accept the version shown (the firm's side, or the professional's after the NDA)",
+)
+def accept_agreement(request: ActorRequest, engagement_id: int, payload: AcceptIn):
+    services.accept_agreement(
+        request.actor, engagement_id=engagement_id, version=payload.version,
+        shown_sha256=payload.text_sha256, request=request,
+    )  # fmt: skip
+    return Status(201, agreement_out(*readable_agreement(request.actor, engagement_id)))

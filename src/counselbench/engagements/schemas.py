@@ -118,3 +118,41 @@ class NdaOut(Schema):
     text_sha256: str
     signed_at: dt.datetime | None
     signed_by: str | None
+
+
+class MilestoneIn(InputSchema):
+    title: str = Field(max_length=200)
+    due_on: dt.date
+    acceptance: str = Field(max_length=500, description="How the firm accepts it")
+
+
+class AgreementIn(InputSchema):
+    deliverables: str = Field(max_length=5000)
+    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=20)
+
+
+class AcceptIn(InputSchema):
+    version: StrictInt = Field(ge=1)
+    text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the text shown")
+
+
+class MilestoneOut(Schema):
+    title: str
+    due_on: dt.date
+    acceptance: str
+
+
+class AcceptanceOut(Schema):
+    by: str
+    at: dt.datetime
+
+
+class AgreementOut(Schema):
+    version: int
+    text: str
+    text_sha256: str
+    deliverables: str
+    milestones: list[MilestoneOut]
+    accepted_by_firm: AcceptanceOut | None
+    accepted_by_professional: AcceptanceOut | None
+    pdf_url: str

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:engagement_id>/classification/", views.classify, name="classify"),
     path("<int:engagement_id>/transition/", views.move, name="transition"),
     path("<int:engagement_id>/nda/", views.sign_nda, name="sign_nda"),
+    path("<int:engagement_id>/agreement/", views.issue_agreement, name="issue_agreement"),
+    path("<int:engagement_id>/agreement/accept/", views.accept_agreement, name="accept_agreement"),
+    path("<int:engagement_id>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
 ]

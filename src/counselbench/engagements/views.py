@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counselbench.access.policy import Action, ActorRequest, can, fetch, require
@@ -138,6 +139,23 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
         "moves": services.moves_for(actor, engagement),
         "rate": format_usd(engagement.rate_cents),
     }  # fmt: skip
+    agreement = services.latest_agreement(engagement)
+    if firm_side or signature is not None:
+        signed = services.acceptances(engagement, agreement)
+        mine = "agreement_firm" if firm_side else "agreement_professional"
+        context |= {
+            "agreement": agreement,
+            "accepted_firm": signed.get("agreement_firm"),
+            "accepted_professional": signed.get("agreement_professional"),
+            "may_accept": agreement is not None
+            and mine not in signed
+            and (can(actor, Action.CHANGE, engagement) or can(actor, Action.SIGN, engagement)),
+            "milestones": engagement.milestones.all(),
+            "may_issue": firm_side
+            and can(actor, Action.CHANGE, engagement)
+            and engagement.state in ("proposed", "nda_pending"),
+            "milestone_rows": range(1, 4),
+        }
     if firm_side:
         assessment = engagement.classifications.first()
         context |= {
@@ -214,3 +232,63 @@ def sign_nda(request: ActorRequest, engagement_id: int) -> HttpResponse:
     else:
         messages.success(request, "NDA signed. Here is who the engagement is with.")
     return redirect("engagements:detail", engagement_id=engagement_id)
+
+
+@login_required
+@require_POST
+def issue_agreement(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    """Issue the next version; milestones come as numbered rows (empty rows are skipped)."""
+    milestones = []
+    for i in range(1, 6):
+        title = request.POST.get(f"milestone_{i}_title", "").strip()
+        if not title:
+            continue
+        try:
+            due = parse_date(request.POST.get(f"milestone_{i}_due", ""))
+        except ValueError:  # well formed but no such day
+            due = None
+        acceptance = request.POST.get(f"milestone_{i}_acceptance", "")
+        milestones.append({"title": title, "due_on": due, "acceptance": acceptance})
+    try:
+        agreement = services.issue_agreement(
+            request.actor, engagement_id=engagement_id,
+            deliverables=request.POST.get("deliverables", ""), milestones=milestones,
+            request=request,
+        )  # fmt: skip
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        details = "; ".join(f"{f.path}: {f.message}" for f in error.fields)
+        messages.error(request, f"{error.message} {details or error.unblock}".strip())
+    else:
+        messages.success(request, f"Agreement version {agreement.version} issued.")
+    return redirect("engagements:detail", engagement_id=engagement_id)
+
+
+@login_required
+@require_POST
+def accept_agreement(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    version = request.POST.get("version", "")
+    try:
+        services.accept_agreement(
+            request.actor, engagement_id=engagement_id,
+            version=int(version) if version.isdigit() else 0,
+            shown_sha256=request.POST.get("text_sha256", ""), request=request,
+        )  # fmt: skip
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, f"{error.message} {error.unblock}".strip())
+    else:
+        messages.success(request, "Agreement accepted.")
+    return redirect("engagements:detail", engagement_id=engagement_id)
+
+
+@login_required
+@require_GET
+def agreement_pdf(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    from counselbench.engagements.api import agreement_pdf as render_pdf
+    from counselbench.engagements.api import readable_agreement
+
+    engagement, agreement = readable_agreement(request.actor, engagement_id)
+    return render_pdf(request, engagement, agreement)
