@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "counselbench.access.middleware.SessionTimeoutMiddleware",
     "counselbench.access.middleware.ActorMiddleware",
     "counselbench.core.middleware.DomainErrorMiddleware",
+    "counselbench.core.middleware.SingleQueryValuesMiddleware",
     # Axes must be last: it turns a lockout recorded during sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
