@@ -1097,7 +1097,26 @@ def our_agreement(cast):
     return cast.agreement
 
 
+def our_trial(cast):
+    """The agreement accepted by both sides, the trial started (its 30-day plan generated) and
+    the firm's How We Work guide written (version 1)."""
+    if not hasattr(cast, "trial"):
+        from counselbench.engagements.services import accept_agreement, transition
+        from counselbench.engagements.services.onboarding import save_guide
+
+        agreement = our_agreement(cast)
+        for who in ("owner", "contractor"):
+            accept_agreement(cast.actor(who), engagement_id=agreement.engagement_id, version=1,
+                             shown_sha256=agreement.text_sha256)  # fmt: skip
+        save_guide(cast.actor("owner"), sections=GUIDE)
+        cast.trial = transition(cast.actor("owner"), engagement_id=agreement.engagement_id,
+                                to="trial")  # fmt: skip
+    return cast.trial
+
+
 PROPOSAL = lambda c: our_proposal(c).pk  # noqa: E731
+TRIAL = lambda c: our_trial(c).pk  # noqa: E731
+FIRM_ITEM = lambda c: our_trial(c).onboarding_items.filter(owner="firm").first().pk  # noqa: E731
 AGREED = lambda c: our_agreement(c).engagement_id  # noqa: E731
 OFFER = lambda c: our_offer(c).pk  # noqa: E731
 ENGAGEMENT_VIEWERS = (LOGIN, 200, 200, 200, 200, 200, 200, 404)
@@ -1267,6 +1286,91 @@ ROUTES += [
         _u("engagements:accept_agreement", AGREED),
         (LOGIN, 302, 403, 403, 403, 403, 302, 404),
         data=lambda c: {"version": "1", "text_sha256": our_agreement(c).text_sha256},
+    ),
+]
+
+GUIDE = dict.fromkeys(("key_contacts", "style_guide", "feedback_loop"), "Ask first.")
+FIRM_ONLY_CHANGE_API = (401, 200, 403, 403, 403, 403, 403, 404)
+FIRM_ONLY_CHANGE_POST = (LOGIN, 302, 403, 403, 403, 403, 403, 404)
+
+ROUTES += [
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/onboarding",
+        "GET",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/onboarding",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "PATCH /api/v1/engagements/{engagement_id}/onboarding/items/{item_id}",
+        "PATCH",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/onboarding/items/{FIRM_ITEM(c)}",
+        FIRM_ONLY_CHANGE_API,
+        json=True,
+        data={"done": True},
+    ),
+    Route(
+        "PUT /api/v1/engagements/{engagement_id}/onboarding/kickoff",
+        "PUT",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/onboarding/kickoff",
+        FIRM_ONLY_CHANGE_API,
+        json=True,
+        data={"held_on": "2026-12-07", "notes": "Weekly check-ins on Mondays"},
+    ),
+    Route(
+        "POST /api/v1/engagements/{engagement_id}/onboarding/guide",
+        "POST",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/onboarding/guide",
+        (401, 403, 403, 403, 403, 403, 201, 404),
+        json=True,
+        data={"version": 1},
+    ),
+    Route(
+        "GET /api/v1/how-we-work",
+        "GET",
+        lambda c: "/api/v1/how-we-work",
+        (401, 200, 200, 200, 404, 404, 404, 200),
+    ),
+    Route(
+        "PUT /api/v1/how-we-work",
+        "PUT",
+        lambda c: "/api/v1/how-we-work",
+        (401, 200, 403, 403, 404, 404, 404, 200),
+        json=True,
+        data=GUIDE,
+    ),
+    Route(
+        "engagements/how-we-work/",
+        "GET",
+        _u("engagements:how_we_work"),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 200),
+    ),
+    Route(
+        "engagements/how-we-work/",
+        "POST",
+        _u("engagements:how_we_work"),
+        (LOGIN, 302, 403, 403, 404, 404, 404, 302),
+        data=GUIDE,
+    ),
+    Route(
+        "engagements/<int:engagement_id>/onboarding/<int:item_id>/",
+        "POST",
+        _u("engagements:tick_item", TRIAL, FIRM_ITEM),
+        FIRM_ONLY_CHANGE_POST,
+        data={"done": "1"},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/kickoff/",
+        "POST",
+        _u("engagements:kickoff", TRIAL),
+        FIRM_ONLY_CHANGE_POST,
+        data={"held_on": "2026-12-07", "notes": "Weekly check-ins"},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/how-we-work/",
+        "POST",
+        _u("engagements:acknowledge_guide", TRIAL),
+        (LOGIN, 403, 403, 403, 403, 403, 302, 404),
+        data={"version": "1"},
     ),
 ]
 

@@ -15,6 +15,7 @@ from counselbench.engagements.error_codes import EngagementErrorCode as Code
 from counselbench.engagements.models import AbcTestState, Engagement, EngagementState
 from counselbench.engagements.schemas import (
     AcceptIn,
+    AcknowledgeIn,
     AgreementIn,
     AgreementOut,
     ClassificationFormOut,
@@ -22,11 +23,17 @@ from counselbench.engagements.schemas import (
     ClassificationOut,
     EngagementIn,
     EngagementOut,
+    GuideIn,
+    GuideOut,
+    ItemDoneIn,
+    KickoffIn,
     NdaOut,
     NdaSignIn,
+    OnboardingOut,
     TermsPatch,
     TransitionIn,
 )
+from counselbench.engagements.services import onboarding
 from counselbench.engagements.services.nda import text_sha256
 
 router = Router(tags=["engagements"])
@@ -330,3 +337,121 @@ def accept_agreement(request: ActorRequest, engagement_id: int, payload: AcceptI
         shown_sha256=payload.text_sha256, request=request,
     )  # fmt: skip
     return Status(201, agreement_out(*readable_agreement(request.actor, engagement_id)))
+
+
+# --- Onboarding and the How We Work guide --------------------------------------------------------
+
+
+def guide_out(guide) -> dict | None:
+    if guide is None:
+        return None
+    sections = ("key_contacts", "style_guide", "feedback_loop")
+    html = "".join(
+        f"<h3>{title}</h3>{onboarding.rendered(getattr(guide, name))}"
+        for name, title in zip(sections, ("Key contacts", "Style guide", "Feedback loop"),
+                               strict=True)
+    )  # fmt: skip
+    return {"version": guide.version, **{n: getattr(guide, n) for n in sections}, "html": html}
+
+
+def onboarding_out(engagement: Engagement) -> dict:
+    done, total = onboarding.progress(engagement)
+    kickoff = getattr(engagement, "kickoff", None)
+    return {
+        "items": [
+            {
+                "id": i.pk,
+                "track": i.track,
+                "title": i.title,
+                "due_on": i.due_on,
+                "owner": i.owner,
+                "done": i.done_at is not None,
+                "done_at": i.done_at,
+            }
+            for i in engagement.onboarding_items.all()
+        ],
+        "done": done,
+        "total": total,
+        "pilot_task": onboarding.pilot_task(engagement),
+        "kickoff": (
+            {
+                "held_on": kickoff.held_on,
+                "notes": kickoff.notes,
+                "confirmation_sent_at": kickoff.confirmation_sent_at,
+            }
+            if kickoff
+            else None
+        ),
+        "guide": guide_out(onboarding.guide_of(engagement.organization)),
+        "guide_acknowledged": onboarding.acknowledged(engagement),
+    }
+
+
+def _revealed(actor: Actor, engagement_id: int) -> Engagement:
+    """The engagement, if the actor may see the firm's side of it (firm, or signed NDA)."""
+    engagement = fetch(actor, Engagement, pk=engagement_id)
+    if not selectors.is_firm_side(actor, engagement) and services.nda_signature(engagement) is None:
+        raise RuleViolation(Code.NDA_UNSIGNED, "Onboarding names the firm: sign the NDA first.",
+                            unblock="Read and sign the NDA.")  # fmt: skip
+    return engagement
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/onboarding",
+    response=OnboardingOut,
+    summary="The 30-day plan, its progress, the kickoff and the How We Work guide",
+)
+def get_onboarding(request: ActorRequest, engagement_id: int):
+    return onboarding_out(_revealed(request.actor, engagement_id))
+
+
+@router.patch(
+    "/engagements/{int:engagement_id}/onboarding/items/{int:item_id}",
+    response=OnboardingOut,
+    summary="Tick (or untick) a checklist item: the firm its items, the professional theirs",
+)
+def patch_onboarding_item(request: ActorRequest, engagement_id: int, item_id: int,
+                          payload: ItemDoneIn):  # fmt: skip
+    onboarding.set_item_done(request.actor, engagement_id=engagement_id, item_id=item_id,
+                             done=payload.done, request=request)  # fmt: skip
+    return onboarding_out(_revealed(request.actor, engagement_id))
+
+
+@router.put(
+    "/engagements/{int:engagement_id}/onboarding/kickoff",
+    response=OnboardingOut,
+    summary="Record the kickoff; the professional gets the written confirmation by email",
+)
+def put_kickoff(request: ActorRequest, engagement_id: int, payload: KickoffIn):
+    onboarding.record_kickoff(
+        request.actor,
+        engagement_id=engagement_id,
+        held_on=payload.held_on,
+        notes=payload.notes,
+        request=request,
+    )
+    return onboarding_out(_revealed(request.actor, engagement_id))
+
+
+@router.post(
+    "/engagements/{int:engagement_id}/onboarding/guide",
+    response={201: OnboardingOut},
+    summary="The professional acknowledges the current How We Work guide",
+)
+def acknowledge_guide(request: ActorRequest, engagement_id: int, payload: AcknowledgeIn):
+    onboarding.acknowledge_guide(request.actor, engagement_id=engagement_id,
+                                 version=payload.version, request=request)  # fmt: skip
+    return Status(201, onboarding_out(_revealed(request.actor, engagement_id)))
+
+
+@router.get("/how-we-work", response=GuideOut | None, summary="The firm's How We Work guide")
+def get_guide(request: ActorRequest):
+    if request.actor.organization is None or request.actor.organization.is_provider:
+        raise NotFound("How We Work belongs to a firm.")
+    return guide_out(onboarding.guide_of(request.actor.organization))
+
+
+@router.put("/how-we-work", response=GuideOut, summary="Write the guide (owners); a new version")
+def put_guide(request: ActorRequest, payload: GuideIn):
+    guide = onboarding.save_guide(request.actor, sections=payload.model_dump(), request=request)
+    return guide_out(guide)

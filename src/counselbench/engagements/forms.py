@@ -64,3 +64,20 @@ class ClassificationForm(forms.Form):
         for q in classification.QUESTIONS:
             grouped.setdefault(q.group, []).append(self[q.key])
         return list(grouped.items())
+
+
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists with -, links."
+
+
+def _section(rows: int, what: str) -> forms.CharField:
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=20_000,
+        help_text=f"{what} {MARKDOWN_HELP}",
+    )
+
+
+class GuideForm(forms.Form):
+    key_contacts = _section(5, "Who to ask about what, and how.")
+    style_guide = _section(8, "Formatting, tone, citations, file naming.")
+    feedback_loop = _section(5, "How work is reviewed and how feedback flows.")

@@ -103,6 +103,7 @@ class Engagement(models.Model):
     # When the firm sent the offer: the professional sees the engagement from then on.
     sent_at = models.DateTimeField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    trial_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -358,3 +359,95 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"E-{self.engagement_id} agreement v{self.version}"
+
+
+# --- Onboarding: the How We Work guide, the 30-day plan, the kickoff ----------------------------
+
+
+class HowWeWorkGuide(models.Model):
+    """The firm's guide every new professional acknowledges before their first task. Markdown,
+    shown sanitized; each edit is a new version that must be acknowledged again."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="how_we_work"
+    )
+    key_contacts = models.TextField()
+    style_guide = models.TextField()
+    feedback_loop = models.TextField()
+    version = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"How We Work v{self.version}"
+
+
+class GuideAcknowledgement(models.Model):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="guide_acknowledgements"
+    )
+    version = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "version"], name="one_ack_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"E-{self.engagement_id} acknowledged v{self.version}"
+
+
+class Track(models.TextChoices):
+    SYSTEMS = "systems", "Systems & security"
+    COMMUNICATION = "communication", "Communication cadence"
+    SUCCESS = "success", "Defining success"
+
+
+class ItemOwner(models.TextChoices):
+    FIRM = "firm", "Firm"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class OnboardingItem(models.Model):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="onboarding_items"
+    )
+    track = models.CharField(max_length=16, choices=Track.choices)
+    title = models.CharField(max_length=300)
+    due_on = models.DateField()
+    owner = models.CharField(max_length=12, choices=ItemOwner.choices)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(track__in=Track.values), name="onboarding_track"),
+            models.CheckConstraint(
+                condition=Q(owner__in=ItemOwner.values), name="onboarding_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Kickoff(models.Model):
+    """The kickoff meeting, with the written confirmation sent to the professional."""
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="kickoff")
+    held_on = models.DateField()
+    notes = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Kickoff of E-{self.engagement_id}"

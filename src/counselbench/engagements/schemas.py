@@ -156,3 +156,56 @@ class AgreementOut(Schema):
     accepted_by_firm: AcceptanceOut | None
     accepted_by_professional: AcceptanceOut | None
     pdf_url: str
+
+
+class OnboardingItemOut(Schema):
+    id: int
+    track: str
+    title: str
+    due_on: dt.date
+    owner: str
+    done: bool
+    done_at: dt.datetime | None
+
+
+class KickoffOut(Schema):
+    held_on: dt.date
+    notes: str
+    confirmation_sent_at: dt.datetime | None
+
+
+class GuideOut(Schema):
+    version: int
+    key_contacts: str
+    style_guide: str
+    feedback_loop: str
+    html: str = Field(description="The three parts rendered from Markdown, sanitized")
+
+
+class OnboardingOut(Schema):
+    items: list[OnboardingItemOut]
+    done: int
+    total: int
+    pilot_task: str
+    kickoff: KickoffOut | None
+    guide: GuideOut | None
+    guide_acknowledged: bool
+
+
+class ItemDoneIn(InputSchema):
+    done: StrictBool
+
+
+class KickoffIn(InputSchema):
+    held_on: dt.date
+    notes: str = Field(max_length=10_000)
+
+
+class AcknowledgeIn(InputSchema):
+    version: StrictInt = Field(ge=1)
+
+
+class GuideIn(InputSchema):
+    key_contacts: str = Field(max_length=20_000)
+    style_guide: str = Field(max_length=20_000)
+    feedback_loop: str = Field(max_length=20_000)

@@ -16,8 +16,9 @@ from counselbench.core.errors import DomainError, NotFound
 from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
 from counselbench.engagements import selectors, services
-from counselbench.engagements.forms import ClassificationForm, EngagementForm
-from counselbench.engagements.models import AbcTestState, Engagement, EngagementState
+from counselbench.engagements.forms import ClassificationForm, EngagementForm, GuideForm
+from counselbench.engagements.models import LIVE_STATES, AbcTestState, Engagement, EngagementState
+from counselbench.engagements.services import onboarding
 from counselbench.engagements.services.nda import text_sha256
 from counselbench.organizations.models import Membership, Organization, OrganizationKind, Role
 from counselbench.talent.models import Candidate
@@ -156,6 +157,21 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
             and engagement.state in ("proposed", "nda_pending"),
             "milestone_rows": range(1, 4),
         }
+        if engagement.onboarding_items.exists() or onboarding.guide_of(engagement.organization):
+            from counselbench.engagements.api import onboarding_out
+
+            plan = onboarding_out(engagement)
+            side = "firm" if can(actor, Action.CHANGE, engagement) else (
+                "professional" if can(actor, Action.SIGN, engagement) else ""
+            )  # fmt: skip
+            live = engagement.state in LIVE_STATES
+            context |= {
+                "plan": plan,
+                "tick_side": side,
+                "live": live,
+                "may_kickoff": side == "firm" and live,
+                "percent": round(100 * plan["done"] / plan["total"]) if plan["total"] else 0,
+            }
     if firm_side:
         assessment = engagement.classifications.first()
         context |= {
@@ -292,3 +308,88 @@ def agreement_pdf(request: ActorRequest, engagement_id: int) -> HttpResponse:
 
     engagement, agreement = readable_agreement(request.actor, engagement_id)
     return render_pdf(request, engagement, agreement)
+
+
+def _back(request: ActorRequest, engagement_id: int, action) -> HttpResponse:
+    """Run a page action; domain refusals become a message on the engagement's page."""
+    try:
+        done = action()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        details = "; ".join(f.message for f in error.fields)
+        messages.error(request, f"{error.message} {details or error.unblock}".strip())
+    else:
+        messages.success(request, done)
+    return redirect("engagements:detail", engagement_id=engagement_id)
+
+
+@login_required
+@require_POST
+def tick_item(request: ActorRequest, engagement_id: int, item_id: int) -> HttpResponse:
+    done = request.POST.get("done") == "1"
+
+    def act() -> str:
+        item = onboarding.set_item_done(request.actor, engagement_id=engagement_id,
+                                        item_id=item_id, done=done, request=request)  # fmt: skip
+        return f"“{item.title}” {'done' if done else 'reopened'}."
+
+    return _back(request, engagement_id, act)
+
+
+@login_required
+@require_POST
+def kickoff(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    def act() -> str:
+        try:
+            held_on = parse_date(request.POST.get("held_on", "")) or timezone.localdate()
+        except ValueError:
+            held_on = timezone.localdate()
+        onboarding.record_kickoff(request.actor, engagement_id=engagement_id, held_on=held_on,
+                                  notes=request.POST.get("notes", ""), request=request)  # fmt: skip
+        return "Kickoff recorded; the written confirmation is on its way to the professional."
+
+    return _back(request, engagement_id, act)
+
+
+@login_required
+@require_POST
+def acknowledge_guide(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    version = request.POST.get("version", "")
+
+    def act() -> str:
+        onboarding.acknowledge_guide(request.actor, engagement_id=engagement_id,
+                                     version=int(version) if version.isdigit() else 0,
+                                     request=request)  # fmt: skip
+        return "Thank you: How We Work acknowledged."
+
+    return _back(request, engagement_id, act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def how_we_work(request: ActorRequest) -> HttpResponse:
+    """The firm's guide: everyone in the firm reads it; owners write it."""
+    firm = request.actor.current_organization
+    if request.actor.role not in (Role.OWNER, Role.ATTORNEY, Role.STAFF):
+        raise NotFound("How We Work belongs to a firm.")
+    guide = onboarding.guide_of(firm)
+    may_edit = can(request.actor, Action.MANAGE, firm)
+    form = GuideForm(request.POST or None, initial={
+        n: getattr(guide, n) for n in ("key_contacts", "style_guide", "feedback_loop")
+    } if guide else {})  # fmt: skip
+    if request.method == "POST":
+        require(request.actor, Action.MANAGE, firm, "Only the firm's owners edit How We Work.")
+        if form.is_valid():
+            try:
+                guide = onboarding.save_guide(request.actor, sections=form.cleaned_data,
+                                              request=request)  # fmt: skip
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, f"How We Work saved as version {guide.version}.")
+                return redirect("engagements:how_we_work")
+    from counselbench.engagements.api import guide_out
+
+    return render(request, "engagements/how_we_work.html",
+                  {"form": form, "guide": guide_out(guide), "may_edit": may_edit})  # fmt: skip

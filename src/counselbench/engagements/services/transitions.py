@@ -183,6 +183,10 @@ def transition(
             request=request,
             detail={"from": previous, "to": to, "reason": reason},
         )
+        if to == S.TRIAL:
+            from counselbench.engagements.services.onboarding import generate_plan
+
+            generate_plan(engagement)
         if to == S.REPLACED:
             from counselbench.engagements.services.replacement import replace
 
