@@ -1114,6 +1114,26 @@ def our_trial(cast):
     return cast.trial
 
 
+def our_ended(cast):
+    """The trial continued, notice given, and the engagement ended."""
+    if not hasattr(cast, "ended"):
+        from counselbench.engagements.services import transition
+
+        engagement = our_trial(cast)
+        for to in ("active", "ending", "ended"):
+            transition(cast.actor("owner"), engagement_id=engagement.pk, to=to, reason="Test")
+        cast.ended = engagement
+    return cast.ended
+
+
+def our_rated(cast):
+    from counselbench.engagements.services.ending import rate
+
+    engagement = our_ended(cast)
+    rate(cast.actor("owner"), engagement_id=engagement.pk, scores=RATING)
+    return engagement
+
+
 PROPOSAL = lambda c: our_proposal(c).pk  # noqa: E731
 TRIAL = lambda c: our_trial(c).pk  # noqa: E731
 FIRM_ITEM = lambda c: our_trial(c).onboarding_items.filter(owner="firm").first().pk  # noqa: E731
@@ -1290,6 +1310,9 @@ ROUTES += [
 ]
 
 GUIDE = dict.fromkeys(("key_contacts", "style_guide", "feedback_loop"), "Ask first.")
+RATING = dict.fromkeys(("quality", "timeliness", "communication", "judgment", "fit"), 4)
+CHECKIN = lambda c: our_trial(c).checkins.first().pk  # noqa: E731
+ENDED = lambda c: our_ended(c).pk  # noqa: E731
 FIRM_ONLY_CHANGE_API = (401, 200, 403, 403, 403, 403, 403, 404)
 FIRM_ONLY_CHANGE_POST = (LOGIN, 302, 403, 403, 403, 403, 403, 404)
 
@@ -1371,6 +1394,78 @@ ROUTES += [
         _u("engagements:acknowledge_guide", TRIAL),
         (LOGIN, 403, 403, 403, 403, 403, 302, 404),
         data={"version": "1"},
+    ),
+]
+
+ROUTES += [
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/checkins",
+        "GET",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/checkins",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "PUT /api/v1/engagements/{engagement_id}/checkins/{checkin_id}",
+        "PUT",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/checkins/{CHECKIN(c)}",
+        FIRM_ONLY_CHANGE_API,
+        json=True,
+        data={"working": "Turnaround", "improvement": "Earlier drafts"},
+    ),
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/checkins/{checkin_id}/ics",
+        "GET",
+        lambda c: f"/api/v1/engagements/{TRIAL(c)}/checkins/{CHECKIN(c)}/ics",
+        ENGAGEMENT_VIEWERS_API,
+    ),
+    Route(
+        "engagements/<int:engagement_id>/checkins/<int:checkin_id>/",
+        "POST",
+        _u("engagements:record_checkin", TRIAL, CHECKIN),
+        FIRM_ONLY_CHANGE_POST,
+        data={"working": "Turnaround"},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/checkins/<int:checkin_id>.ics",
+        "GET",
+        _u("engagements:checkin_ics", TRIAL, CHECKIN),
+        ENGAGEMENT_VIEWERS,
+    ),
+    Route(
+        "GET /api/v1/engagements/{engagement_id}/rating",
+        "GET",
+        lambda c: f"/api/v1/engagements/{our_rated(c).pk}/rating",
+        (401, 200, 200, 200, 404, 404, 404, 404),
+    ),
+    Route(
+        "POST /api/v1/engagements/{engagement_id}/rating",
+        "POST",
+        lambda c: f"/api/v1/engagements/{ENDED(c)}/rating",
+        (401, 201, 403, 403, 403, 403, 403, 404),
+        json=True,
+        data={"scores": RATING, "comment": "Reliable"},
+    ),
+    Route(
+        "POST /api/v1/engagements/{engagement_id}/data-certificate",
+        "POST",
+        lambda c: f"/api/v1/engagements/{ENDED(c)}/data-certificate",
+        (401, 403, 403, 403, 403, 403, 201, 404),
+        json=True,
+        data={"disposition": "destroyed", "statement": "Deleted every copy"},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/rating/",
+        "POST",
+        _u("engagements:rate", ENDED),
+        FIRM_ONLY_CHANGE_POST,
+        data={k: str(v) for k, v in RATING.items()},
+    ),
+    Route(
+        "engagements/<int:engagement_id>/data-certificate/",
+        "POST",
+        _u("engagements:certify", ENDED),
+        (LOGIN, 403, 403, 403, 403, 403, 302, 404),
+        data={"disposition": "destroyed", "statement": "Deleted every copy"},
     ),
 ]
 

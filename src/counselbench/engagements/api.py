@@ -1,5 +1,6 @@
 """API: engagements, their state machine, worker classification and the NDA."""
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from ninja import Router, Status
@@ -18,6 +19,11 @@ from counselbench.engagements.schemas import (
     AcknowledgeIn,
     AgreementIn,
     AgreementOut,
+    CertificateIn,
+    CertificateOut,
+    CheckInIn,
+    CheckInOut,
+    CheckInsOut,
     ClassificationFormOut,
     ClassificationIn,
     ClassificationOut,
@@ -30,10 +36,13 @@ from counselbench.engagements.schemas import (
     NdaOut,
     NdaSignIn,
     OnboardingOut,
+    RatingIn,
+    RatingOut,
     TermsPatch,
     TransitionIn,
 )
-from counselbench.engagements.services import onboarding
+from counselbench.engagements.services import checkins as meetings
+from counselbench.engagements.services import ending, onboarding
 from counselbench.engagements.services.nda import text_sha256
 
 router = Router(tags=["engagements"])
@@ -455,3 +464,136 @@ def get_guide(request: ActorRequest):
 def put_guide(request: ActorRequest, payload: GuideIn):
     guide = onboarding.save_guide(request.actor, sections=payload.model_dump(), request=request)
     return guide_out(guide)
+
+
+# --- Check-ins -----------------------------------------------------------------------------------
+
+
+def checkin_out(checkin) -> dict:
+    return {
+        "id": checkin.pk,
+        "kind": checkin.kind,
+        "scheduled_at": checkin.scheduled_at,
+        "duration_minutes": checkin.duration_minutes,
+        "held": checkin.held_at is not None,
+        "working": checkin.working,
+        "roadblocks": checkin.roadblocks,
+        "improvement": checkin.improvement,
+        "notes": checkin.notes,
+        "evaluation": checkin.evaluation,
+        "ics_url": f"/api/v1/engagements/{checkin.engagement_id}/checkins/{checkin.pk}/ics",
+    }
+
+
+def checkins_out(engagement: Engagement) -> dict:
+    return {
+        "checkins": [checkin_out(c) for c in engagement.checkins.all()],
+        "open_items": [
+            {
+                "id": i.pk,
+                "text": i.text,
+                "owner": i.owner,
+                "raised_on": i.raised_at.scheduled_at.date(),
+                "done": False,
+            }
+            for i in meetings.open_items(engagement)
+        ],
+    }
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/checkins",
+    response=CheckInsOut,
+    summary="Scheduled and held check-ins, reviews and the evaluation, with open action items",
+)
+def list_checkins(request: ActorRequest, engagement_id: int):
+    return checkins_out(_revealed(request.actor, engagement_id))
+
+
+@router.put(
+    "/engagements/{int:engagement_id}/checkins/{int:checkin_id}",
+    response=CheckInOut,
+    summary="Record a held check-in (owner or supervising attorney)",
+)
+def record_checkin(request: ActorRequest, engagement_id: int, checkin_id: int,
+                   payload: CheckInIn):  # fmt: skip
+    data = payload.model_dump()
+    checkin = meetings.record_checkin(
+        request.actor,
+        engagement_id=engagement_id,
+        checkin_id=checkin_id,
+        data=data,
+        request=request,
+    )
+    return checkin_out(checkin)
+
+
+@router.get(
+    "/engagements/{int:engagement_id}/checkins/{int:checkin_id}/ics",
+    summary="The check-in as an iCalendar (.ics) invite",
+    response={200: None},
+)
+def checkin_ics(request: ActorRequest, engagement_id: int, checkin_id: int) -> HttpResponse:
+    return ics_response(request.actor, engagement_id, checkin_id)
+
+
+def ics_response(actor: Actor, engagement_id: int, checkin_id: int) -> HttpResponse:
+    engagement = _revealed(actor, engagement_id)
+    checkin = engagement.checkins.filter(pk=checkin_id).first()
+    if checkin is None:
+        raise NotFound("Check-in not found.")
+    response = HttpResponse(meetings.ics(checkin, site_url=settings.SITE_URL),
+                            content_type="text/calendar; charset=utf-8")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="checkin-{checkin.pk}.ics"'
+    return response
+
+
+# --- The end -------------------------------------------------------------------------------------
+
+
+def rating_out(rating) -> dict:
+    return {
+        "scores": rating.scores,
+        "overall": rating.overall,
+        "comment": rating.comment,
+        "rated_by": rating.rated_by.display_name if rating.rated_by else None,
+        "rated_at": rating.rated_at,
+    }
+
+
+@router.get("/engagements/{int:engagement_id}/rating", response=RatingOut)
+def get_rating(request: ActorRequest, engagement_id: int):
+    engagement = fetch(request.actor, Engagement, pk=engagement_id)
+    if not selectors.is_firm_side(request.actor, engagement):
+        raise NotFound("Ratings are the firm's.")
+    rating = getattr(engagement, "rating", None)
+    if rating is None:
+        raise NotFound("Not rated yet.")
+    return rating_out(rating)
+
+
+@router.post(
+    "/engagements/{int:engagement_id}/rating",
+    response={201: RatingOut},
+    summary="Rate an ended engagement, 1–5 per factor (feeds matching's past ratings)",
+)
+def post_rating(request: ActorRequest, engagement_id: int, payload: RatingIn):
+    rating = ending.rate(request.actor, engagement_id=engagement_id, scores=payload.scores,
+                         comment=payload.comment, request=request)  # fmt: skip
+    return Status(201, rating_out(rating))
+
+
+@router.post(
+    "/engagements/{int:engagement_id}/data-certificate",
+    response={201: CertificateOut},
+    summary="The professional certifies client data returned or destroyed",
+)
+def certify_data(request: ActorRequest, engagement_id: int, payload: CertificateIn):
+    certificate = ending.certify_data(
+        request.actor, engagement_id=engagement_id, disposition=payload.disposition,
+        statement=payload.statement, request=request,
+    )  # fmt: skip
+    return Status(201, {"requested_at": certificate.requested_at,
+                        "disposition": certificate.disposition,
+                        "statement": certificate.statement,
+                        "certified_at": certificate.certified_at})  # fmt: skip

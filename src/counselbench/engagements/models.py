@@ -104,6 +104,9 @@ class Engagement(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     trial_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set by the end: access revoked, the final statement due (the money capability bills it).
+    access_revoked_at = models.DateTimeField(null=True, blank=True)
+    final_statement_requested_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -451,3 +454,102 @@ class Kickoff(models.Model):
 
     def __str__(self) -> str:
         return f"Kickoff of E-{self.engagement_id}"
+
+
+# --- Check-ins, reviews and the 60–90 day evaluation ----------------------------------------
+
+
+class CheckInKind(models.TextChoices):
+    CHECK_IN = "check_in", "Check-in"
+    MONTHLY_REVIEW = "monthly_review", "Monthly review"
+    EVALUATION = "evaluation", "60–90 day evaluation"
+
+
+class CheckIn(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="checkins")
+    kind = models.CharField(max_length=16, choices=CheckInKind.choices)
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=15)
+    held_at = models.DateTimeField(null=True, blank=True)
+    # The agenda: what's working / roadblocks / one improvement for next week.
+    working = models.TextField(blank=True)
+    roadblocks = models.TextField(blank=True)
+    improvement = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    # The evaluation form's answers (kind "evaluation"): {factor: 1–5, "recommendation": ...}.
+    evaluation = models.JSONField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=CheckInKind.values), name="checkin_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scheduled_at:%Y-%m-%d}"
+
+
+class ActionItem(models.Model):
+    """Agreed at a check-in; open items carry to the next one until done."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="action_items"
+    )
+    raised_at = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="action_items")
+    text = models.CharField(max_length=500)
+    owner = models.CharField(max_length=12, choices=ItemOwner.choices)
+    done_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.ForeignKey(
+        CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="closed_items"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- The end: data certificate and rating -------------------------------------------------------
+
+
+class DataDisposition(models.TextChoices):
+    RETURNED = "returned", "Returned to the firm"
+    DESTROYED = "destroyed", "Destroyed"
+
+
+class DataCertificate(models.Model):
+    """Asked for when the engagement ends; the professional certifies return or destruction."""
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="data_certificate"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    disposition = models.CharField(max_length=10, choices=DataDisposition.choices, blank=True)
+    statement = models.TextField(blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    certified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Data certificate of E-{self.engagement_id}"
+
+
+class EngagementRating(models.Model):
+    """The firm's rating at the end (1–5 per factor and a comment); feeds matching."""
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="rating")
+    scores = models.JSONField()
+    overall = models.DecimalField(max_digits=3, decimal_places=2)
+    comment = models.TextField(blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"E-{self.engagement_id} rated {self.overall}"

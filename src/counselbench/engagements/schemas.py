@@ -209,3 +209,76 @@ class GuideIn(InputSchema):
     key_contacts: str = Field(max_length=20_000)
     style_guide: str = Field(max_length=20_000)
     feedback_loop: str = Field(max_length=20_000)
+
+
+class ActionItemIn(InputSchema):
+    text: str = Field(max_length=500)
+    owner: str = Field(description="firm or professional")
+
+
+class CheckInIn(InputSchema):
+    working: str = Field("", max_length=5000)
+    roadblocks: str = Field("", max_length=5000)
+    improvement: str = Field("", max_length=5000, description="One improvement for next week")
+    notes: str = Field("", max_length=5000)
+    action_items: list[ActionItemIn] = Field(default_factory=list, max_length=20)
+    close_items: list[ObjectId] = Field(default_factory=list, max_length=50)
+    evaluation: dict[str, StrictInt | str] | None = Field(
+        None,
+        description="Evaluation only: quality, timeliness, communication, judgment, "
+        "independence (1–5) and recommendation (continue, expand, end)",
+    )
+
+
+class ActionItemOut(Schema):
+    id: int
+    text: str
+    owner: str
+    raised_on: dt.date
+    done: bool
+
+
+class CheckInOut(Schema):
+    id: int
+    kind: str
+    scheduled_at: dt.datetime
+    duration_minutes: int
+    held: bool
+    working: str
+    roadblocks: str
+    improvement: str
+    notes: str
+    evaluation: dict | None
+    ics_url: str
+
+
+class CheckInsOut(Schema):
+    checkins: list[CheckInOut]
+    open_items: list[ActionItemOut]
+
+
+class RatingIn(InputSchema):
+    scores: dict[str, StrictInt] = Field(
+        description="quality, timeliness, communication, judgment, fit: each 1–5"
+    )
+    comment: str = Field("", max_length=5000)
+
+
+class RatingOut(Schema):
+    scores: dict[str, int]
+    overall: Decimal
+    comment: str
+    rated_by: str | None
+    rated_at: dt.datetime
+
+
+class CertificateIn(InputSchema):
+    disposition: str = Field(description="returned or destroyed")
+    statement: str = Field(max_length=5000)
+
+
+class CertificateOut(Schema):
+    requested_at: dt.datetime
+    disposition: str
+    statement: str
+    certified_at: dt.datetime | None

@@ -16,5 +16,15 @@ urlpatterns = [
     path("<int:engagement_id>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("<int:engagement_id>/onboarding/<int:item_id>/", views.tick_item, name="tick_item"),
     path("<int:engagement_id>/kickoff/", views.kickoff, name="kickoff"),
+    path("<int:engagement_id>/rating/", views.rate, name="rate"),
+    path("<int:engagement_id>/data-certificate/", views.certify, name="certify"),
+    path(
+        "<int:engagement_id>/checkins/<int:checkin_id>/",
+        views.record_checkin,
+        name="record_checkin",
+    ),
+    path(
+        "<int:engagement_id>/checkins/<int:checkin_id>.ics", views.checkin_ics, name="checkin_ics"
+    ),
     path("<int:engagement_id>/how-we-work/", views.acknowledge_guide, name="acknowledge_guide"),
 ]

@@ -17,8 +17,14 @@ from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
 from counselbench.engagements import selectors, services
 from counselbench.engagements.forms import ClassificationForm, EngagementForm, GuideForm
-from counselbench.engagements.models import LIVE_STATES, AbcTestState, Engagement, EngagementState
-from counselbench.engagements.services import onboarding
+from counselbench.engagements.models import (
+    LIVE_STATES,
+    AbcTestState,
+    DataDisposition,
+    Engagement,
+    EngagementState,
+)
+from counselbench.engagements.services import checkins, ending, onboarding
 from counselbench.engagements.services.nda import text_sha256
 from counselbench.organizations.models import Membership, Organization, OrganizationKind, Role
 from counselbench.talent.models import Candidate
@@ -157,6 +163,26 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
             and engagement.state in ("proposed", "nda_pending"),
             "milestone_rows": range(1, 4),
         }
+        if engagement.state == EngagementState.ENDED:
+            context |= {
+                "certificate": getattr(engagement, "data_certificate", None),
+                "rating": getattr(engagement, "rating", None),
+                "rating_factors": ending.RATING_FACTORS.items(),
+                "may_rate": can(actor, Action.CHANGE, engagement),
+                "may_certify": can(actor, Action.SIGN, engagement),
+                "dispositions": DataDisposition.choices,
+            }
+        if engagement.checkins.exists():
+            due = engagement.checkins.filter(held_at__isnull=True).first()
+            context |= {
+                "checkins": engagement.checkins.all(),
+                "open_items": checkins.open_items(engagement),
+                "due_checkin": due,
+                "may_record": can(actor, Action.CHANGE, engagement)
+                and engagement.state in LIVE_STATES,
+                "evaluation_factors": checkins.EVALUATION_FACTORS.items(),
+                "recommendations": checkins.RECOMMENDATIONS,
+            }
         if engagement.onboarding_items.exists() or onboarding.guide_of(engagement.organization):
             from counselbench.engagements.api import onboarding_out
 
@@ -393,3 +419,71 @@ def how_we_work(request: ActorRequest) -> HttpResponse:
 
     return render(request, "engagements/how_we_work.html",
                   {"form": form, "guide": guide_out(guide), "may_edit": may_edit})  # fmt: skip
+
+
+@login_required
+@require_POST
+def record_checkin(request: ActorRequest, engagement_id: int, checkin_id: int) -> HttpResponse:
+    post = request.POST
+    data = {name: post.get(name, "") for name in ("working", "roadblocks", "improvement", "notes")}
+    data["close_items"] = [int(v) for v in post.getlist("close") if v.isdigit()]
+    data["action_items"] = [
+        {"text": post.get(f"item_{i}_text", ""), "owner": post.get(f"item_{i}_owner", "")}
+        for i in (1, 2, 3)
+        if post.get(f"item_{i}_text", "").strip()
+    ]
+    if "recommendation" in post:
+        data["evaluation"] = {
+            factor: int(post[factor]) if post.get(factor, "").isdigit() else None
+            for factor in checkins.EVALUATION_FACTORS
+        } | {"recommendation": post.get("recommendation")}
+
+    def act() -> str:
+        checkin = checkins.record_checkin(
+            request.actor,
+            engagement_id=engagement_id,
+            checkin_id=checkin_id,
+            data=data,
+            request=request,
+        )
+        return f"{checkin.get_kind_display()} recorded."
+
+    return _back(request, engagement_id, act)
+
+
+@login_required
+@require_GET
+def checkin_ics(request: ActorRequest, engagement_id: int, checkin_id: int) -> HttpResponse:
+    from counselbench.engagements.api import ics_response
+
+    return ics_response(request.actor, engagement_id, checkin_id)
+
+
+@login_required
+@require_POST
+def rate(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    scores = {
+        f: int(request.POST[f]) if request.POST.get(f, "").isdigit() else None
+        for f in ending.RATING_FACTORS
+    }
+
+    def act() -> str:
+        rating = ending.rate(request.actor, engagement_id=engagement_id, scores=scores,
+                             comment=request.POST.get("comment", ""), request=request)  # fmt: skip
+        return f"Rated {rating.overall} of 5; matching uses it from now on."
+
+    return _back(request, engagement_id, act)
+
+
+@login_required
+@require_POST
+def certify(request: ActorRequest, engagement_id: int) -> HttpResponse:
+    def act() -> str:
+        ending.certify_data(
+            request.actor, engagement_id=engagement_id,
+            disposition=request.POST.get("disposition", ""),
+            statement=request.POST.get("statement", ""), request=request,
+        )  # fmt: skip
+        return "Certificate recorded. Thank you."
+
+    return _back(request, engagement_id, act)

@@ -184,9 +184,15 @@ def transition(
             detail={"from": previous, "to": to, "reason": reason},
         )
         if to == S.TRIAL:
+            from counselbench.engagements.services.checkins import schedule_first_quarter
             from counselbench.engagements.services.onboarding import generate_plan
 
             generate_plan(engagement)
+            schedule_first_quarter(engagement)
+        if to == S.ENDED:
+            from counselbench.engagements.services.ending import on_end
+
+            on_end(engagement)
         if to == S.REPLACED:
             from counselbench.engagements.services.replacement import replace
 
