@@ -21,7 +21,7 @@ from tests.e2e.conftest import DESKTOP, ConsoleLog, Server
 PASSWORD = "counselbench-demo"
 OWNER = "dana.whitfield@whitfieldmoreno.example"
 VETTER = "jordan.lee@keystonetalent.example"
-NEWCOMER = "Grace Okafor"
+NEWCOMER = "Nadia Petrov"
 PHONE = {"width": 390, "height": 844}
 
 

@@ -62,7 +62,7 @@ NAMED = [
      "America/Los_Angeles", 4, 2400, ["litigation"], ["en", "vi"],
      ["e-filing", "calendaring", "trial binders", "clio"]),
     # Applied to Keystone this week: vetting staff take her through the four steps.
-    ("grace.okafor@contractors.example", "Grace Okafor", R.PARALEGAL,
+    ("nadia.petrov@contractors.example", "Nadia Petrov", R.PARALEGAL,
      "Litigation paralegal, e-discovery and trial preparation", True, "GA",
      "America/New_York", 6, 3000, ["litigation", "employment"], ["en"],
      ["discovery", "relativity", "trial preparation", "document drafting"]),
