@@ -183,7 +183,7 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
                 "evaluation_factors": checkins.EVALUATION_FACTORS.items(),
                 "recommendations": checkins.RECOMMENDATIONS,
             }
-        if engagement.onboarding_items.exists() or onboarding.guide_of(engagement.organization):
+        if engagement.onboarding_items.exists():  # from the start of the trial
             from counselbench.engagements.api import onboarding_out
 
             plan = onboarding_out(engagement)

@@ -25,7 +25,7 @@ from counselbench.engagements.models import (
     Signature,
     SignatureKind,
 )
-from counselbench.engagements.services.nda import nda_signature, text_sha256
+from counselbench.engagements.services.nda import nda_signature, text_sha256, unwrap
 from counselbench.organizations.models import Organization
 
 DEFAULT_TEMPLATE = """\
@@ -140,7 +140,7 @@ def render(engagement: Engagement, *, version: int, deliverables: str) -> str:
         "trial_days": engagement.trial_days,
         "jurisdiction": engagement.jurisdiction,
     }
-    return string.Template(template_body(engagement.organization)).safe_substitute(values)
+    return string.Template(unwrap(template_body(engagement.organization))).safe_substitute(values)
 
 
 def issue_agreement(

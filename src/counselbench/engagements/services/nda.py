@@ -5,6 +5,7 @@ from where, and the SHA-256 of the exact text they were shown."""
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -43,10 +44,33 @@ address and browser, and a fingerprint (SHA-256) of this exact text are recorded
 """
 
 
+def unwrap(text: str) -> str:
+    """Join a template's hard-wrapped lines into paragraphs, so the text reflows on a phone;
+    headings ("1. Scope"), list items and lines that are a lone $placeholder stay on their own."""
+
+    def keeps_its_line(line: str) -> bool:
+        short_heading = re.fullmatch(r"\d+\. [A-Z][\w ]{0,40}", line) is not None
+        lone_placeholder = re.fullmatch(r"\$\w+", line) is not None
+        return short_heading or lone_placeholder or line.startswith("- ") or line.isupper()
+
+    paragraphs = []
+    for paragraph in text.strip().split("\n\n"):
+        out: list[str] = []
+        for line in paragraph.split("\n"):
+            if out and not keeps_its_line(line) and not keeps_its_line(out[-1]):
+                out[-1] += " " + line.strip()
+            else:
+                out.append(line.strip())
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs) + "\n"
+
+
 def nda_text(engagement: Engagement) -> str:
     """The exact text shown and signed: no firm or client name in it."""
-    return NDA_TEMPLATE.format(
-        ref=engagement.pk, professional=engagement.professional.user.display_name
+    return unwrap(
+        NDA_TEMPLATE.format(
+            ref=engagement.pk, professional=engagement.professional.user.display_name
+        )
     )
 
 
