@@ -97,7 +97,8 @@ def test_ending_revokes_access_asks_for_the_certificate_and_the_rating_feeds_mat
     _move(cast, trial, "ended")
     trial.refresh_from_db()
     assert trial.access_revoked_at and trial.final_statement_requested_at
-    assert not can(owner, Action.SEE_CONTACT, profile)  # access ends with the engagement
+    # Access ends with the engagement (the next request's actor sees it).
+    assert not can(cast.actor("owner"), Action.SEE_CONTACT, profile)
     assert trial.data_certificate.certified_at is None
     ending.certify_data(cast.actor("contractor"), engagement_id=trial.pk,
                         disposition="destroyed", statement="Deleted every download.")  # fmt: skip

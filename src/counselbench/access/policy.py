@@ -86,6 +86,8 @@ class Actor:
     # Facts about the user, when the authentication already learned them (None: look them up).
     two_factor: bool | None = None
     professional: bool | None = None
+    # Facts looked up once per request, on first use (the actor itself is immutable).
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -115,6 +117,19 @@ class Actor:
         return Authenticator.objects.filter(
             user=self.authenticated_user, type=Authenticator.Type.TOTP
         ).exists()
+
+    def engaged_professional_ids(self) -> frozenset[int]:
+        """The professionals with a live engagement (trial to ending) at the acting firm."""
+        if "engaged" not in self._memo:
+            ids: frozenset[int] = frozenset()
+            if self.organization is not None:
+                ids = frozenset(
+                    Engagement.objects.filter(
+                        organization=self.organization, state__in=LIVE_STATES
+                    ).values_list("professional_id", flat=True)
+                )
+            self._memo["engaged"] = ids
+        return self._memo["engaged"]
 
     @property
     def is_professional(self) -> bool:
@@ -456,12 +471,7 @@ def _profile_rule(actor: Actor, action: Action, obj: Any) -> bool:
         # The professional, their provider, and a firm they are engaged with (trial to ending).
         if mine or (_provider_staff(actor) and obj.provider_id == actor.current_organization.pk):
             return True
-        return (
-            _in_firm(actor)
-            and Engagement.objects.filter(
-                organization=actor.organization, professional=obj, state__in=LIVE_STATES
-            ).exists()
-        )
+        return _in_firm(actor) and obj.pk in actor.engaged_professional_ids()
     return False
 
 
