@@ -1469,6 +1469,37 @@ ROUTES += [
     ),
 ]
 
+TEMPLATE = {"body": "$firm engages $professional for: $scope"}
+ROUTES += [
+    Route(
+        "GET /api/v1/agreement-template",
+        "GET",
+        lambda c: "/api/v1/agreement-template",
+        (401, 200, 200, 200, 404, 404, 404, 200),
+    ),
+    Route(
+        "PUT /api/v1/agreement-template",
+        "PUT",
+        lambda c: "/api/v1/agreement-template",
+        (401, 200, 403, 403, 404, 404, 404, 200),
+        json=True,
+        data=TEMPLATE,
+    ),
+    Route(
+        "engagements/agreement-template/",
+        "GET",
+        _u("engagements:agreement_template"),
+        (LOGIN, 200, 200, 200, 404, 404, 404, 200),
+    ),
+    Route(
+        "engagements/agreement-template/",
+        "POST",
+        _u("engagements:agreement_template"),
+        (LOGIN, 302, 403, 403, 404, 404, 404, 302),
+        data=TEMPLATE,
+    ),
+]
+
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 
 

@@ -102,3 +102,18 @@ def test_an_owner_edits_the_template_with_known_placeholders_only(cast, sent):
     services.update_template(cast.actor("owner"), body="$firm engages $professional: $scope")
     agreement = _issue(cast, sent)
     assert agreement.text.startswith("Whitfield & Moreno LLP engages ")
+
+
+def test_the_template_page_shows_a_bad_placeholder_beside_the_text(cast):
+    owner = cast.client("owner")
+    page = owner.get("/engagements/agreement-template/")
+    assert (
+        b"ENGAGEMENT AGREEMENT $reference" in page.content and b"shipped template" in page.content
+    )
+    bad = owner.post("/engagements/agreement-template/", {"body": "For $client only"})
+    assert bad.status_code == 422 and b"Unknown placeholders: $client." in bad.content
+    assert services.template_body(cast.firm).startswith("ENGAGEMENT AGREEMENT")  # unchanged
+    owner.post("/engagements/agreement-template/", {"body": "$firm and $professional"})
+    assert services.template_body(cast.firm) == "$firm and $professional\n"
+    assert cast.client("attorney").post("/engagements/agreement-template/",
+                                        {"body": "x"}).status_code == 403  # fmt: skip

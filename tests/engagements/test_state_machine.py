@@ -142,3 +142,26 @@ def test_the_professional_may_decline_an_offer_and_nothing_else(cast, sent):
         _move(cast, sent, S.TRIAL, who="contractor")
     _move(cast, sent, S.DECLINED, who="contractor", reason="")
     assert Engagement.objects.get(pk=sent.pk).state == S.DECLINED
+
+
+def test_a_marketplace_engagement_never_takes_attorney_level_work(cast, propose):
+    from counselbench.talent.services import create_posting
+
+    posting = create_posting(cast.actor("owner"), data={
+        "title": "Motion drafting", "role": "paralegal", "practice_area": "litigation",
+        "jurisdiction": "TX", "responsibilities": "Motions", "attorney_work": False,
+        "budget_high_cents": 4000, "status": "open",
+    })  # fmt: skip
+    engagement = propose(engagement_model="marketplace", agency_id=cast.provider.pk)
+    Engagement.objects.filter(pk=engagement.pk).update(posting=posting)
+    services.assess(cast.actor("owner"), engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
+    type(posting).objects.filter(pk=posting.pk).update(attorney_work=True)
+    engagement.refresh_from_db()
+    with pytest.raises(RuleViolation) as refused:
+        _move(cast, engagement, S.NDA_PENDING)
+    assert refused.value.code == "fee_sharing" and "agency of record" in refused.value.unblock
+    # The matters capability asks the same guard before an attorney-level task.
+    with pytest.raises(RuleViolation):
+        services.refuse_attorney_work(engagement)
+    engagement.engagement_model = "agency"
+    services.refuse_attorney_work(engagement)  # an agency of record may take it

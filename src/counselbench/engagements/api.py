@@ -19,6 +19,8 @@ from counselbench.engagements.schemas import (
     AcknowledgeIn,
     AgreementIn,
     AgreementOut,
+    AgreementTemplateIn,
+    AgreementTemplateOut,
     CertificateIn,
     CertificateOut,
     CheckInIn,
@@ -597,3 +599,35 @@ def certify_data(request: ActorRequest, engagement_id: int, payload: Certificate
                         "disposition": certificate.disposition,
                         "statement": certificate.statement,
                         "certified_at": certificate.certified_at})  # fmt: skip
+
+
+def template_out(organization) -> dict:
+    from counselbench.engagements.services.agreement import DEFAULT_TEMPLATE, PLACEHOLDERS
+
+    body = services.template_body(organization)
+    return {
+        "body": body,
+        "placeholders": sorted(PLACEHOLDERS),
+        "is_default": body == DEFAULT_TEMPLATE,
+    }
+
+
+@router.get(
+    "/agreement-template", response=AgreementTemplateOut, summary="The firm's agreement template"
+)
+def get_agreement_template(request: ActorRequest):
+    if request.actor.organization is None or request.actor.organization.is_provider:
+        raise NotFound("The agreement template belongs to a firm.")
+    return template_out(request.actor.organization)
+
+
+@router.put(
+    "/agreement-template",
+    response=AgreementTemplateOut,
+    summary="Edit the agreement template (owners); later agreements use it",
+)
+def put_agreement_template(request: ActorRequest, payload: AgreementTemplateIn):
+    if request.actor.organization is None or request.actor.organization.is_provider:
+        raise NotFound("The agreement template belongs to a firm.")
+    services.update_template(request.actor, body=payload.body, request=request)
+    return template_out(request.actor.organization)

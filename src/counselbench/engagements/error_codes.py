@@ -14,3 +14,4 @@ class EngagementErrorCode(StrEnum):
     NOT_A_FIRM_ATTORNEY = "not_a_firm_attorney"
     AGREEMENT_OUTDATED = "agreement_outdated"
     AGREEMENT_NOT_ACCEPTED = "agreement_not_accepted"
+    FEE_SHARING = "fee_sharing"

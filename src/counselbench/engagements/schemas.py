@@ -282,3 +282,13 @@ class CertificateOut(Schema):
     disposition: str
     statement: str
     certified_at: dt.datetime | None
+
+
+class AgreementTemplateIn(InputSchema):
+    body: str = Field(max_length=50_000, description="Text with $placeholders")
+
+
+class AgreementTemplateOut(Schema):
+    body: str
+    placeholders: list[str]
+    is_default: bool

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.engagement_list, name="list"),
     path("new/", views.propose, name="propose"),
     path("how-we-work/", views.how_we_work, name="how_we_work"),
+    path("agreement-template/", views.agreement_template, name="agreement_template"),
     path("<int:engagement_id>/", views.detail, name="detail"),
     path("<int:engagement_id>/classification/", views.classify, name="classify"),
     path("<int:engagement_id>/transition/", views.move, name="transition"),

@@ -487,3 +487,37 @@ def certify(request: ActorRequest, engagement_id: int) -> HttpResponse:
         return "Certificate recorded. Thank you."
 
     return _back(request, engagement_id, act)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_template(request: ActorRequest) -> HttpResponse:
+    """The firm's agreement template: everyone in the firm reads it; owners edit it."""
+    from counselbench.engagements.services.agreement import DEFAULT_TEMPLATE, PLACEHOLDERS
+
+    firm = request.actor.current_organization
+    if request.actor.role not in (Role.OWNER, Role.ATTORNEY, Role.STAFF):
+        raise NotFound("The agreement template belongs to a firm.")
+    body = services.template_body(firm)
+    error = ""
+    if request.method == "POST":
+        require(request.actor, Action.MANAGE, firm, "Only the firm's owners edit the template.")
+        body = request.POST.get("body", "")
+        if "reset" in request.POST:
+            body = DEFAULT_TEMPLATE
+        try:
+            services.update_template(request.actor, body=body, request=request)
+        except DomainError as failure:
+            error = failure.fields[0].message if failure.fields else failure.message
+        else:
+            messages.success(request, "Agreement template saved; the next agreement uses it.")
+            return redirect("engagements:agreement_template")
+    context = {
+        "body": body,
+        "error": error,
+        "placeholders": sorted(PLACEHOLDERS),
+        "may_edit": can(request.actor, Action.MANAGE, firm),
+        "is_default": body == DEFAULT_TEMPLATE,
+    }
+    status = 422 if error else 200
+    return render(request, "engagements/agreement_template.html", context, status=status)

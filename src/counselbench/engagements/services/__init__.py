@@ -11,7 +11,11 @@ from counselbench.engagements.services.agreement import (
     update_template,
 )
 from counselbench.engagements.services.classification import assess, current_assessment
-from counselbench.engagements.services.engagements import create_engagement, update_terms
+from counselbench.engagements.services.engagements import (
+    create_engagement,
+    refuse_attorney_work,
+    update_terms,
+)
 from counselbench.engagements.services.markup import markup_rule
 from counselbench.engagements.services.nda import nda_signature, nda_text, offer, sign_nda
 from counselbench.engagements.services.transitions import FLOW, moves_for, transition
@@ -31,6 +35,7 @@ __all__ = [
     "nda_signature",
     "nda_text",
     "offer",
+    "refuse_attorney_work",
     "sign_nda",
     "template_body",
     "transition",

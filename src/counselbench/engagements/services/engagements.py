@@ -220,3 +220,17 @@ def update_terms(
         log.record("engagements.terms_changed", actor=actor, obj=engagement, request=request,
                    detail={"fields": sorted(changes)})  # fmt: skip
     return engagement
+
+
+def refuse_attorney_work(engagement: Engagement) -> None:
+    """The fee-sharing guard the matters capability calls before assigning an attorney-level
+    task: through a marketplace that disclaims being a staffing agency, only paraprofessional
+    work (the source material's fee-sharing warning; ABA Model Rule 5.4)."""
+    if engagement.engagement_model == EngagementModel.MARKETPLACE:
+        raise RuleViolation(
+            Code.FEE_SHARING,
+            "This professional is engaged through a marketplace that disclaims being a staffing "
+            "agency: attorney-level work would share fees with it.",
+            unblock="Assign paraprofessional work only, or engage them through an agency of "
+            "record or directly.",
+        )

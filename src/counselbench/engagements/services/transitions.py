@@ -95,6 +95,15 @@ def _guard(engagement: Engagement, to: str) -> None:
                 unblock="Engage through an agency of record (W-2 through the agency), or "
                 "change the terms and answer the questions again.",
             )
+        if engagement.engagement_model == EngagementModel.MARKETPLACE and (
+            engagement.posting is not None and engagement.posting.attorney_work
+        ):
+            raise RuleViolation(
+                Code.FEE_SHARING,
+                "Through a marketplace that disclaims being a staffing agency, the engagement is "
+                "limited to paraprofessional work; this posting includes attorney-level work.",
+                unblock="Engage through a staffing and placement agency of record, or directly.",
+            )
         rule = markup_rule(engagement.jurisdiction)
         if engagement.markup_percent > 0 and rule.policy == MarkupPolicy.NOT_ALLOWED:
             raise RuleViolation(
