@@ -146,12 +146,9 @@ def test_the_professional_may_decline_an_offer_and_nothing_else(cast, sent):
 
 def test_a_marketplace_engagement_never_takes_attorney_level_work(cast, propose):
     from counselbench.talent.services import create_posting
+    from tests.talent.conftest import POSTING
 
-    posting = create_posting(cast.actor("owner"), data={
-        "title": "Motion drafting", "role": "paralegal", "practice_area": "litigation",
-        "jurisdiction": "TX", "responsibilities": "Motions", "attorney_work": False,
-        "budget_high_cents": 4000, "status": "open",
-    })  # fmt: skip
+    posting = create_posting(cast.actor("owner"), data=POSTING)
     engagement = propose(engagement_model="marketplace", agency_id=cast.provider.pk)
     Engagement.objects.filter(pk=engagement.pk).update(posting=posting)
     services.assess(cast.actor("owner"), engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
