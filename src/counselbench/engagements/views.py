@@ -23,6 +23,7 @@ from counselbench.engagements.models import (
     DataDisposition,
     Engagement,
     EngagementState,
+    Track,
 )
 from counselbench.engagements.services import checkins, ending, onboarding
 from counselbench.engagements.services.nda import text_sha256
@@ -187,6 +188,10 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
             from counselbench.engagements.api import onboarding_out
 
             plan = onboarding_out(engagement)
+            plan["by_track"] = [
+                (label, [item for item in plan["items"] if item["track"] == track])
+                for track, label in Track.choices
+            ]
             side = "firm" if can(actor, Action.CHANGE, engagement) else (
                 "professional" if can(actor, Action.SIGN, engagement) else ""
             )  # fmt: skip
