@@ -97,6 +97,7 @@ def test_ending_revokes_access_asks_for_the_certificate_and_the_rating_feeds_mat
     _move(cast, trial, "ended")
     trial.refresh_from_db()
     assert trial.access_revoked_at and trial.final_statement_requested_at
+    assert not trial.checkins.filter(held_at__isnull=True).exists()  # no meetings left
     # Access ends with the engagement (the next request's actor sees it).
     assert not can(cast.actor("owner"), Action.SEE_CONTACT, profile)
     assert trial.data_certificate.certified_at is None

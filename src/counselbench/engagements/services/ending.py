@@ -42,6 +42,7 @@ def on_end(engagement: Engagement) -> None:
     engagement.final_statement_requested_at = now
     engagement.save(update_fields=["access_revoked_at", "final_statement_requested_at"])
     DataCertificate.objects.get_or_create(engagement=engagement)
+    engagement.checkins.filter(held_at__isnull=True).delete()  # no more meetings to hold
 
 
 def certify_data(
