@@ -54,10 +54,17 @@ def sent(cast, propose):
 def agree(cast, engagement: Engagement) -> None:
     """The owner issues the agreement; the owner and the professional accept it."""
     agreement = services.issue_agreement(
-        cast.actor("owner"), engagement_id=engagement.pk, deliverables="Discovery responses.",
-        milestones=[{"title": "First set served", "due_on": date(2026, 12, 18),
-                     "acceptance": "Served and filed"}],
-    )  # fmt: skip
+        cast.actor("owner"),
+        engagement_id=engagement.pk,
+        deliverables="Discovery responses.",
+        milestones=[
+            {
+                "title": "First set served",
+                "due_on": date(2026, 12, 18),
+                "acceptance": "Served and filed",
+            }
+        ],
+    )
     shown = {"version": agreement.version, "shown_sha256": agreement.text_sha256}
     for who in ("owner", "contractor"):
         services.accept_agreement(cast.actor(who), engagement_id=engagement.pk, **shown)
@@ -67,5 +74,6 @@ def sign(cast, engagement: Engagement) -> None:
     text = services.nda_text(engagement)
     from counselbench.engagements.services.nda import text_sha256
 
-    services.sign_nda(cast.actor("contractor"), engagement_id=engagement.pk,
-                      shown_sha256=text_sha256(text))  # fmt: skip
+    services.sign_nda(
+        cast.actor("contractor"), engagement_id=engagement.pk, shown_sha256=text_sha256(text)
+    )

@@ -13,13 +13,20 @@ from counselbench.engagements.models import Signature
 from tests.engagements.conftest import sign
 
 pytestmark = pytest.mark.django_db
-MILESTONE = {"title": "First set of responses served", "due_on": date(2026, 12, 18),
-             "acceptance": "Served, with the attorney's sign-off"}  # fmt: skip
+MILESTONE = {
+    "title": "First set of responses served",
+    "due_on": date(2026, 12, 18),
+    "acceptance": "Served, with the attorney's sign-off",
+}
 
 
 def _issue(cast, engagement, deliverables="Responses to the first discovery set."):
-    return services.issue_agreement(cast.actor("owner"), engagement_id=engagement.pk,
-                                    deliverables=deliverables, milestones=[MILESTONE])  # fmt: skip
+    return services.issue_agreement(
+        cast.actor("owner"),
+        engagement_id=engagement.pk,
+        deliverables=deliverables,
+        milestones=[MILESTONE],
+    )
 
 
 def test_the_agreement_has_every_section_filled_from_the_engagement(cast, sent):
@@ -30,8 +37,13 @@ def test_the_agreement_has_every_section_filled_from_the_engagement(cast, sent):
     assert sent.scope in text and "Responses to the first discovery set." in text
     assert "- First set of responses served, due December 18, 2026; accepted when: Served" in text
     assert "$35 an hour, about 20 hours a week." in text
-    for heading in ("Confidentiality", "Data handling", "Breach notification",
-                    "End of the engagement", "returns or destroys all client data"):  # fmt: skip
+    for heading in (
+        "Confidentiality",
+        "Data handling",
+        "Breach notification",
+        "End of the engagement",
+        "returns or destroys all client data",
+    ):
         assert heading in text
     assert "$" + "firm" not in text  # every placeholder was filled
 
@@ -39,18 +51,24 @@ def test_the_agreement_has_every_section_filled_from_the_engagement(cast, sent):
 def test_a_new_version_needs_new_acceptances(cast, sent):
     sign(cast, sent)
     first = _issue(cast, sent)
-    services.accept_agreement(cast.actor("owner"), engagement_id=sent.pk, version=1,
-                              shown_sha256=first.text_sha256)  # fmt: skip
+    services.accept_agreement(
+        cast.actor("owner"), engagement_id=sent.pk, version=1, shown_sha256=first.text_sha256
+    )
     second = _issue(cast, sent, deliverables="Responses and a privilege log.")
     assert second.version == 2 and second.text_sha256 != first.text_sha256
     assert not services.both_accepted(sent)
     with pytest.raises(RuleViolation) as old:
-        services.accept_agreement(cast.actor("contractor"), engagement_id=sent.pk, version=1,
-                                  shown_sha256=first.text_sha256)  # fmt: skip
+        services.accept_agreement(
+            cast.actor("contractor"),
+            engagement_id=sent.pk,
+            version=1,
+            shown_sha256=first.text_sha256,
+        )
     assert old.value.code == "agreement_outdated"
     for who in ("owner", "contractor"):
-        services.accept_agreement(cast.actor(who), engagement_id=sent.pk, version=2,
-                                  shown_sha256=second.text_sha256)  # fmt: skip
+        services.accept_agreement(
+            cast.actor(who), engagement_id=sent.pk, version=2, shown_sha256=second.text_sha256
+        )
     assert services.both_accepted(sent)
     assert Signature.objects.filter(kind="agreement_firm").count() == 2  # v1 and v2 on record
 
@@ -76,9 +94,11 @@ def test_the_professional_reads_and_accepts_it_only_after_the_nda(cast, sent):
 def test_bad_milestones_are_refused_by_path_and_nothing_is_issued(cast, sent):
     with pytest.raises(Invalid) as refused:
         services.issue_agreement(
-            cast.actor("owner"), engagement_id=sent.pk, deliverables="",
+            cast.actor("owner"),
+            engagement_id=sent.pk,
+            deliverables="",
             milestones=[{"title": "", "due_on": date(2026, 1, 1), "acceptance": "x"}],
-        )  # fmt: skip
+        )
     paths = {f.path for f in refused.value.fields}
     assert paths == {"deliverables", "milestones.0.title", "milestones.0.due_on"}
     assert not sent.agreements.exists() and not sent.milestones.exists()
@@ -115,5 +135,7 @@ def test_the_template_page_shows_a_bad_placeholder_beside_the_text(cast):
     assert services.template_body(cast.firm).startswith("ENGAGEMENT AGREEMENT")  # unchanged
     owner.post("/engagements/agreement-template/", {"body": "$firm and $professional"})
     assert services.template_body(cast.firm) == "$firm and $professional\n"
-    assert cast.client("attorney").post("/engagements/agreement-template/",
-                                        {"body": "x"}).status_code == 403  # fmt: skip
+    assert (
+        cast.client("attorney").post("/engagements/agreement-template/", {"body": "x"}).status_code
+        == 403
+    )

@@ -45,35 +45,52 @@ def test_the_first_quarter_is_scheduled_every_other_week_with_reviews_and_an_eva
 
 def test_action_items_carry_until_done(cast, trial):
     first, second = trial.checkins.filter(kind="check_in")[:2]
-    checkins.record_checkin(cast.actor("owner"), engagement_id=trial.pk, checkin_id=first.pk, data={
-        "working": "Fast turnaround", "roadblocks": "No Relativity login",
-        "improvement": "Send drafts a day earlier",
-        "action_items": [{"text": "Create the Relativity login", "owner": "firm"}],
-    })  # fmt: skip
+    checkins.record_checkin(
+        cast.actor("owner"),
+        engagement_id=trial.pk,
+        checkin_id=first.pk,
+        data={
+            "working": "Fast turnaround",
+            "roadblocks": "No Relativity login",
+            "improvement": "Send drafts a day earlier",
+            "action_items": [{"text": "Create the Relativity login", "owner": "firm"}],
+        },
+    )
     (item,) = checkins.open_items(trial)
     assert item.text == "Create the Relativity login"
-    checkins.record_checkin(cast.actor("owner"), engagement_id=trial.pk, checkin_id=second.pk,
-                            data={"working": "Login works", "close_items": [item.pk]})  # fmt: skip
+    checkins.record_checkin(
+        cast.actor("owner"),
+        engagement_id=trial.pk,
+        checkin_id=second.pk,
+        data={"working": "Login works", "close_items": [item.pk]},
+    )
     assert checkins.open_items(trial) == []
     with pytest.raises(Invalid) as empty:
-        checkins.record_checkin(cast.actor("owner"), engagement_id=trial.pk,
-                                checkin_id=second.pk, data={})  # fmt: skip
+        checkins.record_checkin(
+            cast.actor("owner"), engagement_id=trial.pk, checkin_id=second.pk, data={}
+        )
     assert empty.value.fields[0].path == "working"
 
 
 def test_the_evaluation_needs_every_rating_and_a_recommendation(cast, trial):
     evaluation = trial.checkins.get(kind="evaluation")
     with pytest.raises(Invalid) as refused:
-        checkins.record_checkin(cast.actor("owner"), engagement_id=trial.pk,
-                                checkin_id=evaluation.pk,
-                                data={"notes": "Good", "evaluation": {"quality": 9}})  # fmt: skip
+        checkins.record_checkin(
+            cast.actor("owner"),
+            engagement_id=trial.pk,
+            checkin_id=evaluation.pk,
+            data={"notes": "Good", "evaluation": {"quality": 9}},
+        )
     assert {"evaluation.quality", "evaluation.recommendation"} <= {
         f.path for f in refused.value.fields
     }
     scores = dict.fromkeys(checkins.EVALUATION_FACTORS, 4) | {"recommendation": "expand"}
-    held = checkins.record_checkin(cast.actor("owner"), engagement_id=trial.pk,
-                                   checkin_id=evaluation.pk,
-                                   data={"notes": "Good", "evaluation": scores})  # fmt: skip
+    held = checkins.record_checkin(
+        cast.actor("owner"),
+        engagement_id=trial.pk,
+        checkin_id=evaluation.pk,
+        data={"notes": "Good", "evaluation": scores},
+    )
     assert held.evaluation["recommendation"] == "expand"
 
 
@@ -101,8 +118,12 @@ def test_ending_revokes_access_asks_for_the_certificate_and_the_rating_feeds_mat
     # Access ends with the engagement (the next request's actor sees it).
     assert not can(cast.actor("owner"), Action.SEE_CONTACT, profile)
     assert trial.data_certificate.certified_at is None
-    ending.certify_data(cast.actor("contractor"), engagement_id=trial.pk,
-                        disposition="destroyed", statement="Deleted every download.")  # fmt: skip
+    ending.certify_data(
+        cast.actor("contractor"),
+        engagement_id=trial.pk,
+        disposition="destroyed",
+        statement="Deleted every download.",
+    )
     trial.data_certificate.refresh_from_db()
     assert trial.data_certificate.disposition == "destroyed"
     rating = ending.rate(owner, engagement_id=trial.pk, scores=RATING, comment="Reliable")

@@ -23,8 +23,7 @@ def test_an_independent_contractor_is_low_risk_with_nothing_to_explain():
 
 def test_behavioral_control_alone_is_medium_and_named():
     # instructions 3 + schedule 2 + training 1 = 6 of 17
-    outcome = score(_with(instructions=1, schedule=1, training=1), work_state="TX",
-                    abc_states=ABC)  # fmt: skip
+    outcome = score(_with(instructions=1, schedule=1, training=1), work_state="TX", abc_states=ABC)
     assert TOTAL_WEIGHT == 17 and outcome.employee_share == pytest.approx(6 / 17)
     assert outcome.risk == "medium"
     assert outcome.reasons == [
@@ -48,8 +47,9 @@ def test_the_relationship_alone_is_medium_and_one_small_sign_is_low():
     assert score(answers, work_state="TX", abc_states=ABC).risk == "medium"
     one = score(_with(core_business=1), work_state="TX", abc_states=ABC)  # 1 of 17
     assert one.risk == "low"
-    assert one.reasons == ["Relationship of the parties: the work is a key, regular part of the "
-                           "business"]  # fmt: skip
+    assert one.reasons == [
+        "Relationship of the parties: the work is a key, regular part of the business"
+    ]
 
 
 def test_half_the_evidence_for_employment_is_high():

@@ -50,14 +50,17 @@ WORD = st.text(alphabet="BCDFGHJKLMNPQRSTVWXZ", min_size=1, max_size=1).flatmap(
 )
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(first=WORD, second=WORD)
 def test_no_firm_name_leaks_whatever_it_is(cast, propose, first, second):
     name = f"{first} {second} LLP"
     Organization.objects.filter(pk=cast.firm.pk).update(name=name)
-    engagement = propose(title=f"{first} {second} discovery team",
-                         scope=f"Work for {name} and for {second.upper()} partners.")  # fmt: skip
+    engagement = propose(
+        title=f"{first} {second} discovery team",
+        scope=f"Work for {name} and for {second.upper()} partners.",
+    )
     from tests.engagements.conftest import CONTRACTOR_ANSWERS
 
     services.assess(cast.actor("owner"), engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
@@ -65,16 +68,20 @@ def test_no_firm_name_leaks_whatever_it_is(cast, propose, first, second):
     seen = _everything_the_professional_sees(cast, engagement).lower()
     for word in (first, second):
         assert word.lower() not in seen.replace("[the firm]", ""), f"{word} leaked"
-    services.transition(cast.actor("owner"), engagement_id=engagement.pk, to="declined",
-                        reason="test cleanup")  # fmt: skip
+    services.transition(
+        cast.actor("owner"), engagement_id=engagement.pk, to="declined", reason="test cleanup"
+    )
 
 
 def test_signing_records_the_exact_text_who_when_and_where(cast, sent):
     pro = cast.client("contractor")
     shown = pro.get(f"/api/v1/engagements/{sent.pk}/nda").json()
     assert shown["text_sha256"] == text_sha256(shown["text"])
-    wrong = pro.post(f"/api/v1/engagements/{sent.pk}/nda", {"text_sha256": "0" * 64},
-                     content_type="application/json")  # fmt: skip
+    wrong = pro.post(
+        f"/api/v1/engagements/{sent.pk}/nda",
+        {"text_sha256": "0" * 64},
+        content_type="application/json",
+    )
     assert wrong.status_code == 409 and not Signature.objects.exists()
     signed = pro.post(
         f"/api/v1/engagements/{sent.pk}/nda",
@@ -87,15 +94,19 @@ def test_signing_records_the_exact_text_who_when_and_where(cast, sent):
     assert signature.signed_by == cast.contractor
     assert signature.text_sha256 == shown["text_sha256"]
     assert signature.ip == "127.0.0.1" and signature.user_agent == "Phone browser 1.0"
-    again = pro.post(f"/api/v1/engagements/{sent.pk}/nda", {"text_sha256": shown["text_sha256"]},
-                     content_type="application/json")  # fmt: skip
+    again = pro.post(
+        f"/api/v1/engagements/{sent.pk}/nda",
+        {"text_sha256": shown["text_sha256"]},
+        content_type="application/json",
+    )
     assert again.status_code == 409 and again.json()["error"]["code"] == "nda_already_signed"
 
 
 def test_the_firm_cannot_sign_for_the_professional(cast, sent):
     text = services.nda_text(sent)
     response = cast.client("owner").post(
-        f"/api/v1/engagements/{sent.pk}/nda", {"text_sha256": text_sha256(text)},
+        f"/api/v1/engagements/{sent.pk}/nda",
+        {"text_sha256": text_sha256(text)},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 403 and not Signature.objects.exists()

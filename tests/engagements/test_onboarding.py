@@ -39,16 +39,20 @@ def test_the_trial_start_generates_a_dated_plan_in_three_tracks(trial):
 def test_each_side_ticks_its_own_items(cast, trial):
     firm_item = trial.onboarding_items.filter(owner="firm").first()
     pro_item = trial.onboarding_items.filter(owner="professional").first()
-    onboarding.set_item_done(cast.actor("contractor"), engagement_id=trial.pk,
-                             item_id=pro_item.pk, done=True)  # fmt: skip
+    onboarding.set_item_done(
+        cast.actor("contractor"), engagement_id=trial.pk, item_id=pro_item.pk, done=True
+    )
     with pytest.raises(PermissionDenied):
-        onboarding.set_item_done(cast.actor("contractor"), engagement_id=trial.pk,
-                                 item_id=firm_item.pk, done=True)  # fmt: skip
-    onboarding.set_item_done(cast.actor("owner"), engagement_id=trial.pk, item_id=firm_item.pk,
-                             done=True)  # fmt: skip
+        onboarding.set_item_done(
+            cast.actor("contractor"), engagement_id=trial.pk, item_id=firm_item.pk, done=True
+        )
+    onboarding.set_item_done(
+        cast.actor("owner"), engagement_id=trial.pk, item_id=firm_item.pk, done=True
+    )
     assert onboarding.progress(trial)[0] == 2
-    onboarding.set_item_done(cast.actor("owner"), engagement_id=trial.pk, item_id=firm_item.pk,
-                             done=False)  # fmt: skip
+    onboarding.set_item_done(
+        cast.actor("owner"), engagement_id=trial.pk, item_id=firm_item.pk, done=False
+    )
     assert onboarding.progress(trial)[0] == 1
 
 

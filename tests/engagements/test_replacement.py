@@ -24,8 +24,9 @@ def _selected(cast, profile):
     candidate = talent.shortlist(owner, posting_id=posting.pk, profile_id=profile.pk)
     talent.move(owner, candidate_id=candidate.pk, state="invited")
     questions = posting.interview_questions.all()
-    talent.score_interview(owner, candidate_id=candidate.pk,
-                           scores={q.pk: (4, "") for q in questions})  # fmt: skip
+    talent.score_interview(
+        owner, candidate_id=candidate.pk, scores={q.pk: (4, "") for q in questions}
+    )
     talent.move(owner, candidate_id=candidate.pk, state="interviewed")
     return talent.move(owner, candidate_id=candidate.pk, state="selected", agreed_rate_cents=3300)
 
@@ -39,8 +40,9 @@ def test_a_selected_candidate_opens_an_engagement_on_the_hire_terms(cast):
     assert (engagement.title, engagement.rate_cents) == (POSTING["title"], 3300)
     assert engagement.jurisdiction == "TX" and engagement.hours_per_week == 20
     with pytest.raises(RuleViolation) as twice:
-        services.create_engagement(cast.actor("owner"), candidate_id=candidate.pk,
-                                   data={"start_date": date(2026, 12, 7)})  # fmt: skip
+        services.create_engagement(
+            cast.actor("owner"), candidate_id=candidate.pk, data={"start_date": date(2026, 12, 7)}
+        )
     assert twice.value.code == "already_engaged"
 
 
@@ -50,8 +52,9 @@ def test_only_a_selected_candidate_is_offered_an_engagement(cast):
     profile = make_pro()
     candidate = talent.shortlist(owner, posting_id=posting.pk, profile_id=profile.pk)
     with pytest.raises(RuleViolation) as refused:
-        services.create_engagement(owner, candidate_id=candidate.pk,
-                                   data={"start_date": date(2026, 12, 7)})  # fmt: skip
+        services.create_engagement(
+            owner, candidate_id=candidate.pk, data={"start_date": date(2026, 12, 7)}
+        )
     assert refused.value.code == "candidate_not_selected"
 
 
@@ -62,11 +65,13 @@ def test_replace_after_the_trial_proposes_the_best_remaining_match(cast):
     make_pro(name="Further Down", years=2)
     candidate = _selected(cast, first)
     # Someone already rejected on this posting is not offered again.
-    Candidate.objects.create(posting=candidate.posting, professional=tried, score=1,
-                             state="rejected")  # fmt: skip
+    Candidate.objects.create(
+        posting=candidate.posting, professional=tried, score=1, state="rejected"
+    )
     owner = cast.actor("owner")
-    engagement = services.create_engagement(owner, candidate_id=candidate.pk,
-                                            data={"start_date": date(2026, 12, 7)})  # fmt: skip
+    engagement = services.create_engagement(
+        owner, candidate_id=candidate.pk, data={"start_date": date(2026, 12, 7)}
+    )
     services.assess(owner, engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
     services.transition(owner, engagement_id=engagement.pk, to="nda_pending")
     services.sign_nda(
@@ -74,14 +79,20 @@ def test_replace_after_the_trial_proposes_the_best_remaining_match(cast):
         engagement_id=engagement.pk,
         shown_sha256=text_sha256(services.nda_text(engagement)),
     )
-    agreement = services.issue_agreement(owner, engagement_id=engagement.pk,
-                                         deliverables="Discovery", milestones=[])  # fmt: skip
+    agreement = services.issue_agreement(
+        owner, engagement_id=engagement.pk, deliverables="Discovery", milestones=[]
+    )
     for actor in (owner, actor_for(first.user)):
-        services.accept_agreement(actor, engagement_id=engagement.pk, version=1,
-                                  shown_sha256=agreement.text_sha256)  # fmt: skip
+        services.accept_agreement(
+            actor, engagement_id=engagement.pk, version=1, shown_sha256=agreement.text_sha256
+        )
     services.transition(owner, engagement_id=engagement.pk, to="trial")
-    services.transition(owner, engagement_id=engagement.pk, to="replaced",
-                        reason="Missed two deadlines in the first week")  # fmt: skip
+    services.transition(
+        owner,
+        engagement_id=engagement.pk,
+        to="replaced",
+        reason="Missed two deadlines in the first week",
+    )
 
     candidate.refresh_from_db()
     assert candidate.state == "replaced"

@@ -34,9 +34,13 @@ def test_the_whole_life_of_an_engagement_is_on_record(cast, sent):
     assert sent.state == S.ENDED and sent.ended_on is not None
     events = list(sent.events.values_list("from_state", "to_state", "actor__email"))
     assert [(f, t) for f, t, _ in events] == [
-        ("", "proposed"), ("proposed", "nda_pending"), ("nda_pending", "trial"),
-        ("trial", "active"), ("active", "ending"), ("ending", "ended"),
-    ]  # fmt: skip
+        ("", "proposed"),
+        ("proposed", "nda_pending"),
+        ("nda_pending", "trial"),
+        ("trial", "active"),
+        ("active", "ending"),
+        ("ending", "ended"),
+    ]
     assert {email for _, _, email in events} == {cast.owner.email}
     assert AccessLogEntry.objects.filter(action="engagements.transition").count() == 5
 
@@ -67,8 +71,9 @@ def test_sending_needs_the_classification_for_the_current_terms(cast, propose):
         _move(cast, engagement, S.NDA_PENDING)
     assert refused.value.code == "classification_missing"
     services.assess(cast.actor("owner"), engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
-    services.update_terms(cast.actor("owner"), engagement_id=engagement.pk,
-                          changes={"rate_cents": 4000})  # fmt: skip
+    services.update_terms(
+        cast.actor("owner"), engagement_id=engagement.pk, changes={"rate_cents": 4000}
+    )
     with pytest.raises(RuleViolation) as again:  # the terms changed: asked again
         _move(cast, engagement, S.NDA_PENDING)
     assert again.value.code == "classification_missing"
@@ -99,8 +104,9 @@ def test_a_markup_where_the_jurisdiction_forbids_it_is_refused(cast, propose):
     with pytest.raises(RuleViolation) as refused:
         _move(cast, engagement, S.NDA_PENDING)
     assert refused.value.code == "markup_not_allowed" and "Test rule" in refused.value.message
-    services.update_terms(cast.actor("owner"), engagement_id=engagement.pk,
-                          changes={"markup_percent": "0"})  # fmt: skip
+    services.update_terms(
+        cast.actor("owner"), engagement_id=engagement.pk, changes={"markup_percent": "0"}
+    )
     services.assess(cast.actor("owner"), engagement_id=engagement.pk, answers=CONTRACTOR_ANSWERS)
     assert _move(cast, engagement, S.NDA_PENDING).state == S.NDA_PENDING
 

@@ -42,20 +42,30 @@ GUIDE = {
 
 def _pros(role: str, count: int, *, skip: set[int]) -> list[ProfessionalProfile]:
     found = (
-        ProfessionalProfile.objects.filter(role=role, vetted_at__isnull=False,
-                                           user__email__endswith="@network.example")
-        .exclude(pk__in=skip).order_by("pk")[:count]
-    )  # fmt: skip
+        ProfessionalProfile.objects.filter(
+            role=role, vetted_at__isnull=False, user__email__endswith="@network.example"
+        )
+        .exclude(pk__in=skip)
+        .order_by("pk")[:count]
+    )
     return list(found)
 
 
-def _propose(owner: Actor, profile: ProfessionalProfile, title: str, scope: str, start: date,
-             **terms) -> int:  # fmt: skip
+def _propose(
+    owner: Actor, profile: ProfessionalProfile, title: str, scope: str, start: date, **terms
+) -> int:
     engagement = engagements.create_engagement(
-        owner, professional_id=profile.pk,
-        data={"title": title, "scope": scope, "jurisdiction": "TX", "start_date": start,
-              "hours_per_week": 15, **terms},
-    )  # fmt: skip
+        owner,
+        professional_id=profile.pk,
+        data={
+            "title": title,
+            "scope": scope,
+            "jurisdiction": "TX",
+            "start_date": start,
+            "hours_per_week": 15,
+            **terms,
+        },
+    )
     return engagement.pk
 
 
@@ -70,12 +80,15 @@ def _to_trial(owner: Actor, pk: int, profile: ProfessionalProfile) -> None:
     text = engagements.nda_text(Engagement.objects.get(pk=pk))
     engagements.sign_nda(pro, engagement_id=pk, shown_sha256=text_sha256(text))
     agreement = engagements.issue_agreement(
-        owner, engagement_id=pk, deliverables="The work in the scope, drafted for attorney review.",
+        owner,
+        engagement_id=pk,
+        deliverables="The work in the scope, drafted for attorney review.",
         milestones=[],
-    )  # fmt: skip
+    )
     for actor in (owner, pro):
-        engagements.accept_agreement(actor, engagement_id=pk, version=agreement.version,
-                                     shown_sha256=agreement.text_sha256)  # fmt: skip
+        engagements.accept_agreement(
+            actor, engagement_id=pk, version=agreement.version, shown_sha256=agreement.text_sha256
+        )
     engagements.transition(owner, engagement_id=pk, to="trial")
     onboarding.acknowledge_guide(pro, engagement_id=pk, version=1)
 
@@ -84,8 +97,11 @@ def _interviewed_shortlist(owner: Actor, posting: JobPosting, people: list) -> N
     for profile, score in people:
         candidate = talent.shortlist(owner, posting_id=posting.pk, profile_id=profile.pk)
         talent.move(owner, candidate_id=candidate.pk, state="invited")
-        talent.score_interview(owner, candidate_id=candidate.pk, scores={
-            q.pk: (score, "") for q in posting.interview_questions.all()})  # fmt: skip
+        talent.score_interview(
+            owner,
+            candidate_id=candidate.pk,
+            scores={q.pk: (score, "") for q in posting.interview_questions.all()},
+        )
         talent.move(owner, candidate_id=candidate.pk, state="interviewed")
 
 
@@ -105,8 +121,7 @@ def build(*, firm: Organization) -> None:
     paralegals = _pros(ProfessionalRole.PARALEGAL, 8, skip=used)
     assistants = _pros(ProfessionalRole.LEGAL_ASSISTANT, 2, skip=used)
     if posting and len(paralegals) >= 8:
-        _interviewed_shortlist(owner, posting, [(kevin, 5), (paralegals[6], 4),
-                                                (paralegals[7], 3)])  # fmt: skip
+        _interviewed_shortlist(owner, posting, [(kevin, 5), (paralegals[6], 4), (paralegals[7], 3)])
 
     # Proposed: a draft, classification not yet answered.
     _propose(
@@ -117,9 +132,13 @@ def build(*, firm: Organization) -> None:
         today + timedelta(7),
     )
     # Sent: waiting for the professional's NDA.
-    pk = _propose(owner, paralegals[0], "Deposition summaries",
-                  "Summarize deposition transcripts for the Whitfield & Moreno trial team.",
-                  today + timedelta(5))  # fmt: skip
+    pk = _propose(
+        owner,
+        paralegals[0],
+        "Deposition summaries",
+        "Summarize deposition transcripts for the Whitfield & Moreno trial team.",
+        today + timedelta(5),
+    )
     _send(owner, pk)
     # Declined by the professional.
     pk = _propose(
@@ -130,65 +149,112 @@ def build(*, firm: Organization) -> None:
         today + timedelta(3),
     )
     _send(owner, pk)
-    engagements.transition(actor_for(paralegals[1].user), engagement_id=pk, to="declined",
-                           reason="Fully booked until spring.")  # fmt: skip
+    engagements.transition(
+        actor_for(paralegals[1].user),
+        engagement_id=pk,
+        to="declined",
+        reason="Fully booked until spring.",
+    )
     # In trial since three days ago.
     pk = _propose(
-        owner, paralegals[2], "Estate administration support",
+        owner,
+        paralegals[2],
+        "Estate administration support",
         "Prepare inventories, notices to creditors and closing documents for probate matters.",
-        today - timedelta(3), supervising_attorney_id=attorney.pk,
-    )  # fmt: skip
+        today - timedelta(3),
+        supervising_attorney_id=attorney.pk,
+    )
     _to_trial(actor_for(attorney, firm), pk, paralegals[2])
     # Active for six weeks: onboarding half done, two check-ins held.
     maria = ProfessionalProfile.objects.get(user__email="maria.alvarez@contractors.example")
-    pk = _propose(owner, maria, "Insurance defense motion practice",
-                  "Research and draft summary-judgment motions and responses for the litigation "
-                  "partner's review.", today - timedelta(42), rate_cents=9500,
-                  billing_model="hourly")  # fmt: skip
+    pk = _propose(
+        owner,
+        maria,
+        "Insurance defense motion practice",
+        "Research and draft summary-judgment motions and responses for the litigation "
+        "partner's review.",
+        today - timedelta(42),
+        rate_cents=9500,
+        billing_model="hourly",
+    )
     _to_trial(owner, pk, maria)
-    engagements.transition(owner, engagement_id=pk, to="active",
-                           reason="Motions on time and cite-checked; keep going.")  # fmt: skip
+    engagements.transition(
+        owner, engagement_id=pk, to="active", reason="Motions on time and cite-checked; keep going."
+    )
     active = Engagement.objects.get(pk=pk)
     items = list(active.onboarding_items.filter(done_at__isnull=True))
     for item in items[: len(items) // 2]:
         who = owner if item.owner == "firm" else actor_for(maria.user)
         onboarding.set_item_done(who, engagement_id=pk, item_id=item.pk, done=True)
     first, second = active.checkins.filter(kind="check_in")[:2]
-    checkins.record_checkin(owner, engagement_id=pk, checkin_id=first.pk, data={
-        "working": "Research memos are thorough and on time.",
-        "roadblocks": "Westlaw access expired on the firm account.",
-        "improvement": "Send an outline before the full draft.",
-        "action_items": [{"text": "Renew the Westlaw seat", "owner": "firm"},
-                         {"text": "Outline before drafting", "owner": "professional"}],
-    })  # fmt: skip
+    checkins.record_checkin(
+        owner,
+        engagement_id=pk,
+        checkin_id=first.pk,
+        data={
+            "working": "Research memos are thorough and on time.",
+            "roadblocks": "Westlaw access expired on the firm account.",
+            "improvement": "Send an outline before the full draft.",
+            "action_items": [
+                {"text": "Renew the Westlaw seat", "owner": "firm"},
+                {"text": "Outline before drafting", "owner": "professional"},
+            ],
+        },
+    )
     westlaw = active.action_items.get(text="Renew the Westlaw seat")
-    checkins.record_checkin(owner, engagement_id=pk, checkin_id=second.pk, data={
-        "working": "Outlines first saved a round of redlines.",
-        "roadblocks": "", "improvement": "Flag weak arguments early.",
-        "close_items": [westlaw.pk],
-    })  # fmt: skip
+    checkins.record_checkin(
+        owner,
+        engagement_id=pk,
+        checkin_id=second.pk,
+        data={
+            "working": "Outlines first saved a round of redlines.",
+            "roadblocks": "",
+            "improvement": "Flag weak arguments early.",
+            "close_items": [westlaw.pk],
+        },
+    )
     # Ending: notice given.
-    pk = _propose(owner, paralegals[3], "Discovery overflow", "Help with a document production "
-                  "surge.", today - timedelta(60))  # fmt: skip
+    pk = _propose(
+        owner,
+        paralegals[3],
+        "Discovery overflow",
+        "Help with a document production surge.",
+        today - timedelta(60),
+    )
     _to_trial(owner, pk, paralegals[3])
     for to, why in (("active", "Good work."), ("ending", "The production surge is over.")):
         engagements.transition(owner, engagement_id=pk, to=to, reason=why)
     # Ended and rated, certificate returned.
-    pk = _propose(owner, assistants[1], "Holiday intake coverage", "Answer intake calls and "
-                  "book consultations over the holidays.", today - timedelta(90))  # fmt: skip
+    pk = _propose(
+        owner,
+        assistants[1],
+        "Holiday intake coverage",
+        "Answer intake calls and book consultations over the holidays.",
+        today - timedelta(90),
+    )
     _to_trial(owner, pk, assistants[1])
-    for to, why in (("active", "Callers liked her."), ("ending", "Season over."),
-                    ("ended", "")):  # fmt: skip
+    for to, why in (("active", "Callers liked her."), ("ending", "Season over."), ("ended", "")):
         engagements.transition(owner, engagement_id=pk, to=to, reason=why)
     ending.certify_data(
-        actor_for(assistants[1].user), engagement_id=pk, disposition="destroyed",
+        actor_for(assistants[1].user),
+        engagement_id=pk,
+        disposition="destroyed",
         statement="Deleted the call notes export and browser downloads.",
-    )  # fmt: skip
+    )
     scores = {"quality": 4, "timeliness": 5, "communication": 5, "judgment": 4, "fit": 4}
     ending.rate(owner, engagement_id=pk, scores=scores, comment="Warm with callers.")
     # Replaced after the trial.
-    pk = _propose(owner, paralegals[4], "Trial binder preparation", "Assemble trial binders "
-                  "and exhibit lists.", today - timedelta(20))  # fmt: skip
+    pk = _propose(
+        owner,
+        paralegals[4],
+        "Trial binder preparation",
+        "Assemble trial binders and exhibit lists.",
+        today - timedelta(20),
+    )
     _to_trial(owner, pk, paralegals[4])
-    engagements.transition(owner, engagement_id=pk, to="replaced",
-                           reason="Missed two binder deadlines in the first week.")  # fmt: skip
+    engagements.transition(
+        owner,
+        engagement_id=pk,
+        to="replaced",
+        reason="Missed two binder deadlines in the first week.",
+    )

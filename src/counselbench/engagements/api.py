@@ -159,8 +159,13 @@ def delete_engagement(request: ActorRequest, engagement_id: int):
             unblock="Withdraw it (or end it) instead; its history stays on record.",
         )
     with transaction.atomic():
-        log.record("engagements.deleted", actor=request.actor, obj=engagement, request=request,
-                   detail={"title": engagement.title})  # fmt: skip
+        log.record(
+            "engagements.deleted",
+            actor=request.actor,
+            obj=engagement,
+            request=request,
+            detail={"title": engagement.title},
+        )
         engagement.delete()
     return Status(204, None)
 
@@ -240,9 +245,11 @@ def get_nda(request: ActorRequest, engagement_id: int):
 )
 def sign_nda(request: ActorRequest, engagement_id: int, payload: NdaSignIn):
     services.sign_nda(
-        request.actor, engagement_id=engagement_id, shown_sha256=payload.text_sha256,
+        request.actor,
+        engagement_id=engagement_id,
+        shown_sha256=payload.text_sha256,
         request=request,
-    )  # fmt: skip
+    )
     return Status(201, _nda_out(fetch(request.actor, Engagement, pk=engagement_id)))
 
 
@@ -254,8 +261,11 @@ def readable_agreement(actor: Actor, engagement_id: int):
     firm, so the professional reads it only after signing the NDA."""
     engagement = fetch(actor, Engagement, pk=engagement_id)
     if not selectors.is_firm_side(actor, engagement) and services.nda_signature(engagement) is None:
-        raise RuleViolation(Code.NDA_UNSIGNED, "The agreement names the firm: sign the NDA first.",
-                            unblock="Read and sign the NDA.")  # fmt: skip
+        raise RuleViolation(
+            Code.NDA_UNSIGNED,
+            "The agreement names the firm: sign the NDA first.",
+            unblock="Read and sign the NDA.",
+        )
     agreement = services.latest_agreement(engagement)
     if agreement is None:
         raise NotFound("No agreement has been issued for this engagement yet.")
@@ -344,9 +354,12 @@ def put_agreement(request: ActorRequest, engagement_id: int, payload: AgreementI
 )
 def accept_agreement(request: ActorRequest, engagement_id: int, payload: AcceptIn):
     services.accept_agreement(
-        request.actor, engagement_id=engagement_id, version=payload.version,
-        shown_sha256=payload.text_sha256, request=request,
-    )  # fmt: skip
+        request.actor,
+        engagement_id=engagement_id,
+        version=payload.version,
+        shown_sha256=payload.text_sha256,
+        request=request,
+    )
     return Status(201, agreement_out(*readable_agreement(request.actor, engagement_id)))
 
 
@@ -359,9 +372,10 @@ def guide_out(guide) -> dict | None:
     sections = ("key_contacts", "style_guide", "feedback_loop")
     html = "".join(
         f"<h3>{title}</h3>{onboarding.rendered(getattr(guide, name))}"
-        for name, title in zip(sections, ("Key contacts", "Style guide", "Feedback loop"),
-                               strict=True)
-    )  # fmt: skip
+        for name, title in zip(
+            sections, ("Key contacts", "Style guide", "Feedback loop"), strict=True
+        )
+    )
     return {"version": guide.version, **{n: getattr(guide, n) for n in sections}, "html": html}
 
 
@@ -402,8 +416,11 @@ def _revealed(actor: Actor, engagement_id: int) -> Engagement:
     """The engagement, if the actor may see the firm's side of it (firm, or signed NDA)."""
     engagement = fetch(actor, Engagement, pk=engagement_id)
     if not selectors.is_firm_side(actor, engagement) and services.nda_signature(engagement) is None:
-        raise RuleViolation(Code.NDA_UNSIGNED, "Onboarding names the firm: sign the NDA first.",
-                            unblock="Read and sign the NDA.")  # fmt: skip
+        raise RuleViolation(
+            Code.NDA_UNSIGNED,
+            "Onboarding names the firm: sign the NDA first.",
+            unblock="Read and sign the NDA.",
+        )
     return engagement
 
 
@@ -421,10 +438,16 @@ def get_onboarding(request: ActorRequest, engagement_id: int):
     response=OnboardingOut,
     summary="Tick (or untick) a checklist item: the firm its items, the professional theirs",
 )
-def patch_onboarding_item(request: ActorRequest, engagement_id: int, item_id: int,
-                          payload: ItemDoneIn):  # fmt: skip
-    onboarding.set_item_done(request.actor, engagement_id=engagement_id, item_id=item_id,
-                             done=payload.done, request=request)  # fmt: skip
+def patch_onboarding_item(
+    request: ActorRequest, engagement_id: int, item_id: int, payload: ItemDoneIn
+):
+    onboarding.set_item_done(
+        request.actor,
+        engagement_id=engagement_id,
+        item_id=item_id,
+        done=payload.done,
+        request=request,
+    )
     return onboarding_out(_revealed(request.actor, engagement_id))
 
 
@@ -450,8 +473,9 @@ def put_kickoff(request: ActorRequest, engagement_id: int, payload: KickoffIn):
     summary="The professional acknowledges the current How We Work guide",
 )
 def acknowledge_guide(request: ActorRequest, engagement_id: int, payload: AcknowledgeIn):
-    onboarding.acknowledge_guide(request.actor, engagement_id=engagement_id,
-                                 version=payload.version, request=request)  # fmt: skip
+    onboarding.acknowledge_guide(
+        request.actor, engagement_id=engagement_id, version=payload.version, request=request
+    )
     return Status(201, onboarding_out(_revealed(request.actor, engagement_id)))
 
 
@@ -517,8 +541,7 @@ def list_checkins(request: ActorRequest, engagement_id: int):
     response=CheckInOut,
     summary="Record a held check-in (owner or supervising attorney)",
 )
-def record_checkin(request: ActorRequest, engagement_id: int, checkin_id: int,
-                   payload: CheckInIn):  # fmt: skip
+def record_checkin(request: ActorRequest, engagement_id: int, checkin_id: int, payload: CheckInIn):
     data = payload.model_dump()
     checkin = meetings.record_checkin(
         request.actor,
@@ -544,8 +567,10 @@ def ics_response(actor: Actor, engagement_id: int, checkin_id: int) -> HttpRespo
     checkin = engagement.checkins.filter(pk=checkin_id).first()
     if checkin is None:
         raise NotFound("Check-in not found.")
-    response = HttpResponse(meetings.ics(checkin, site_url=settings.SITE_URL),
-                            content_type="text/calendar; charset=utf-8")  # fmt: skip
+    response = HttpResponse(
+        meetings.ics(checkin, site_url=settings.SITE_URL),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="checkin-{checkin.pk}.ics"'
     return response
 
@@ -580,8 +605,13 @@ def get_rating(request: ActorRequest, engagement_id: int):
     summary="Rate an ended engagement, 1–5 per factor (feeds matching's past ratings)",
 )
 def post_rating(request: ActorRequest, engagement_id: int, payload: RatingIn):
-    rating = ending.rate(request.actor, engagement_id=engagement_id, scores=payload.scores,
-                         comment=payload.comment, request=request)  # fmt: skip
+    rating = ending.rate(
+        request.actor,
+        engagement_id=engagement_id,
+        scores=payload.scores,
+        comment=payload.comment,
+        request=request,
+    )
     return Status(201, rating_out(rating))
 
 
@@ -592,13 +622,21 @@ def post_rating(request: ActorRequest, engagement_id: int, payload: RatingIn):
 )
 def certify_data(request: ActorRequest, engagement_id: int, payload: CertificateIn):
     certificate = ending.certify_data(
-        request.actor, engagement_id=engagement_id, disposition=payload.disposition,
-        statement=payload.statement, request=request,
-    )  # fmt: skip
-    return Status(201, {"requested_at": certificate.requested_at,
-                        "disposition": certificate.disposition,
-                        "statement": certificate.statement,
-                        "certified_at": certificate.certified_at})  # fmt: skip
+        request.actor,
+        engagement_id=engagement_id,
+        disposition=payload.disposition,
+        statement=payload.statement,
+        request=request,
+    )
+    return Status(
+        201,
+        {
+            "requested_at": certificate.requested_at,
+            "disposition": certificate.disposition,
+            "statement": certificate.statement,
+            "certified_at": certificate.certified_at,
+        },
+    )
 
 
 def template_out(organization) -> dict:

@@ -15,3 +15,4 @@ class EngagementErrorCode(StrEnum):
     AGREEMENT_OUTDATED = "agreement_outdated"
     AGREEMENT_NOT_ACCEPTED = "agreement_not_accepted"
     FEE_SHARING = "fee_sharing"
+    GUIDE_OUTDATED = "guide_outdated"

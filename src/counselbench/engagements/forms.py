@@ -22,13 +22,18 @@ class EngagementForm(forms.Form):
     )
     billing_model = forms.ChoiceField(choices=BillingModel.choices)
     rate = forms.DecimalField(
-        label="Rate ($ per hour, per project or per month)", min_value=Decimal("0.01"),
-        max_value=Decimal(100_000), decimal_places=2,
-    )  # fmt: skip
+        label="Rate ($ per hour, per project or per month)",
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100_000),
+        decimal_places=2,
+    )
     markup_percent = forms.DecimalField(
-        label="Markup billed to clients (%)", min_value=Decimal(0), max_value=Decimal(300),
-        decimal_places=2, initial=Decimal(0),
-    )  # fmt: skip
+        label="Markup billed to clients (%)",
+        min_value=Decimal(0),
+        max_value=Decimal(300),
+        decimal_places=2,
+        initial=Decimal(0),
+    )
     hours_per_week = forms.IntegerField(min_value=1, max_value=80, initial=20)
     supervising_attorney_id = forms.TypedChoiceField(label="Supervising attorney", coerce=int)
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

@@ -13,8 +13,9 @@ class TermsPatch(InputSchema):
     scope: str | None = Field(None, max_length=10_000)
     jurisdiction: str | None = Field(None, description="USPS code of where the work is for")
     engagement_model: EngagementModel | None = None
-    agency_id: ObjectId | None = Field(None, description="The provider on record (agency or "
-                                       "marketplace); required unless direct")  # fmt: skip
+    agency_id: ObjectId | None = Field(
+        None, description="The provider on record (agency or marketplace); required unless direct"
+    )
     billing_model: BillingModel | None = None
     rate_cents: StrictInt | None = Field(
         None, ge=1, le=10_000_000, description="Hourly rate, flat fee or monthly fee"

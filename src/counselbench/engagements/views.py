@@ -41,10 +41,14 @@ def engagement_list(request: ActorRequest) -> HttpResponse:
     found = selectors.engagements(actor, state=state if state in EngagementState.values else "")
     firm_side = actor.organization is not None
     rows = [
-        (e, services.offer(e, revealed=firm_side or services.nda_signature(e) is not None,
-                           nda_signed=False))
+        (
+            e,
+            services.offer(
+                e, revealed=firm_side or services.nda_signature(e) is not None, nda_signed=False
+            ),
+        )
         for e in found[:200]
-    ]  # fmt: skip
+    ]
     return render(
         request,
         "engagements/list.html",
@@ -96,12 +100,14 @@ def propose(request: ActorRequest) -> HttpResponse:
         "engagement_model": "agency" if professional.provider_id else "direct",
         "agency_id": professional.provider_id,
         "billing_model": "hourly",
-        "rate": ((candidate.agreed_rate_cents if candidate else None)
-                 or professional.hourly_rate_cents) / 100,
+        "rate": (
+            (candidate.agreed_rate_cents if candidate else None) or professional.hourly_rate_cents
+        )
+        / 100,
         "hours_per_week": posting.hours_per_week if posting else 20,
         "supervising_attorney_id": request.actor.authenticated_user.pk,
         "start_date": timezone.localdate() + timezone.timedelta(days=7),
-    }  # fmt: skip
+    }
     form = EngagementForm(request.POST or None, initial=initial, **_form_choices(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,8 +121,10 @@ def propose(request: ActorRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, f"E-{engagement.pk} proposed. Answer the classification "
-                             "questions, then send it.")  # fmt: skip
+            messages.success(
+                request,
+                f"E-{engagement.pk} proposed. Answer the classification questions, then send it.",
+            )
             return redirect("engagements:detail", engagement_id=engagement.pk)
     return render(
         request,
@@ -141,12 +149,15 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
     context = {
         "e": engagement,
         "firm_side": firm_side,
-        "shown": services.offer(engagement, revealed=firm_side or signature is not None,
-                                nda_signed=signature is not None),
+        "shown": services.offer(
+            engagement,
+            revealed=firm_side or signature is not None,
+            nda_signed=signature is not None,
+        ),
         "signature": signature,
         "moves": services.moves_for(actor, engagement),
         "rate": format_usd(engagement.rate_cents),
-    }  # fmt: skip
+    }
     agreement = services.latest_agreement(engagement)
     if firm_side or signature is not None:
         signed = services.acceptances(engagement, agreement)
@@ -192,9 +203,11 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
                 (label, [item for item in plan["items"] if item["track"] == track])
                 for track, label in Track.choices
             ]
-            side = "firm" if can(actor, Action.CHANGE, engagement) else (
-                "professional" if can(actor, Action.SIGN, engagement) else ""
-            )  # fmt: skip
+            side = (
+                "firm"
+                if can(actor, Action.CHANGE, engagement)
+                else ("professional" if can(actor, Action.SIGN, engagement) else "")
+            )
             live = engagement.state in LIVE_STATES
             context |= {
                 "plan": plan,
@@ -231,9 +244,11 @@ def classify(request: ActorRequest, engagement_id: int) -> HttpResponse:
     else:
         try:
             assessment = services.assess(
-                request.actor, engagement_id=engagement.pk, answers=form.cleaned_data,
+                request.actor,
+                engagement_id=engagement.pk,
+                answers=form.cleaned_data,
                 request=request,
-            )  # fmt: skip
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -269,9 +284,11 @@ def move(request: ActorRequest, engagement_id: int) -> HttpResponse:
 def sign_nda(request: ActorRequest, engagement_id: int) -> HttpResponse:
     try:
         services.sign_nda(
-            request.actor, engagement_id=engagement_id,
-            shown_sha256=request.POST.get("text_sha256", ""), request=request,
-        )  # fmt: skip
+            request.actor,
+            engagement_id=engagement_id,
+            shown_sha256=request.POST.get("text_sha256", ""),
+            request=request,
+        )
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -298,10 +315,12 @@ def issue_agreement(request: ActorRequest, engagement_id: int) -> HttpResponse:
         milestones.append({"title": title, "due_on": due, "acceptance": acceptance})
     try:
         agreement = services.issue_agreement(
-            request.actor, engagement_id=engagement_id,
-            deliverables=request.POST.get("deliverables", ""), milestones=milestones,
+            request.actor,
+            engagement_id=engagement_id,
+            deliverables=request.POST.get("deliverables", ""),
+            milestones=milestones,
             request=request,
-        )  # fmt: skip
+        )
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -318,10 +337,12 @@ def accept_agreement(request: ActorRequest, engagement_id: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         services.accept_agreement(
-            request.actor, engagement_id=engagement_id,
+            request.actor,
+            engagement_id=engagement_id,
             version=int(version) if version.isdigit() else 0,
-            shown_sha256=request.POST.get("text_sha256", ""), request=request,
-        )  # fmt: skip
+            shown_sha256=request.POST.get("text_sha256", ""),
+            request=request,
+        )
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -361,8 +382,9 @@ def tick_item(request: ActorRequest, engagement_id: int, item_id: int) -> HttpRe
     done = request.POST.get("done") == "1"
 
     def act() -> str:
-        item = onboarding.set_item_done(request.actor, engagement_id=engagement_id,
-                                        item_id=item_id, done=done, request=request)  # fmt: skip
+        item = onboarding.set_item_done(
+            request.actor, engagement_id=engagement_id, item_id=item_id, done=done, request=request
+        )
         return f"“{item.title}” {'done' if done else 'reopened'}."
 
     return _back(request, engagement_id, act)
@@ -376,8 +398,13 @@ def kickoff(request: ActorRequest, engagement_id: int) -> HttpResponse:
             held_on = parse_date(request.POST.get("held_on", "")) or timezone.localdate()
         except ValueError:
             held_on = timezone.localdate()
-        onboarding.record_kickoff(request.actor, engagement_id=engagement_id, held_on=held_on,
-                                  notes=request.POST.get("notes", ""), request=request)  # fmt: skip
+        onboarding.record_kickoff(
+            request.actor,
+            engagement_id=engagement_id,
+            held_on=held_on,
+            notes=request.POST.get("notes", ""),
+            request=request,
+        )
         return "Kickoff recorded; the written confirmation is on its way to the professional."
 
     return _back(request, engagement_id, act)
@@ -389,9 +416,12 @@ def acknowledge_guide(request: ActorRequest, engagement_id: int) -> HttpResponse
     version = request.POST.get("version", "")
 
     def act() -> str:
-        onboarding.acknowledge_guide(request.actor, engagement_id=engagement_id,
-                                     version=int(version) if version.isdigit() else 0,
-                                     request=request)  # fmt: skip
+        onboarding.acknowledge_guide(
+            request.actor,
+            engagement_id=engagement_id,
+            version=int(version) if version.isdigit() else 0,
+            request=request,
+        )
         return "Thank you: How We Work acknowledged."
 
     return _back(request, engagement_id, act)
@@ -406,15 +436,19 @@ def how_we_work(request: ActorRequest) -> HttpResponse:
         raise NotFound("How We Work belongs to a firm.")
     guide = onboarding.guide_of(firm)
     may_edit = can(request.actor, Action.MANAGE, firm)
-    form = GuideForm(request.POST or None, initial={
-        n: getattr(guide, n) for n in ("key_contacts", "style_guide", "feedback_loop")
-    } if guide else {})  # fmt: skip
+    form = GuideForm(
+        request.POST or None,
+        initial={n: getattr(guide, n) for n in ("key_contacts", "style_guide", "feedback_loop")}
+        if guide
+        else {},
+    )
     if request.method == "POST":
         require(request.actor, Action.MANAGE, firm, "Only the firm's owners edit How We Work.")
         if form.is_valid():
             try:
-                guide = onboarding.save_guide(request.actor, sections=form.cleaned_data,
-                                              request=request)  # fmt: skip
+                guide = onboarding.save_guide(
+                    request.actor, sections=form.cleaned_data, request=request
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -422,8 +456,11 @@ def how_we_work(request: ActorRequest) -> HttpResponse:
                 return redirect("engagements:how_we_work")
     from counselbench.engagements.api import guide_out
 
-    return render(request, "engagements/how_we_work.html",
-                  {"form": form, "guide": guide_out(guide), "may_edit": may_edit})  # fmt: skip
+    return render(
+        request,
+        "engagements/how_we_work.html",
+        {"form": form, "guide": guide_out(guide), "may_edit": may_edit},
+    )
 
 
 @login_required
@@ -473,8 +510,13 @@ def rate(request: ActorRequest, engagement_id: int) -> HttpResponse:
     }
 
     def act() -> str:
-        rating = ending.rate(request.actor, engagement_id=engagement_id, scores=scores,
-                             comment=request.POST.get("comment", ""), request=request)  # fmt: skip
+        rating = ending.rate(
+            request.actor,
+            engagement_id=engagement_id,
+            scores=scores,
+            comment=request.POST.get("comment", ""),
+            request=request,
+        )
         return f"Rated {rating.overall} of 5; matching uses it from now on."
 
     return _back(request, engagement_id, act)
@@ -485,10 +527,12 @@ def rate(request: ActorRequest, engagement_id: int) -> HttpResponse:
 def certify(request: ActorRequest, engagement_id: int) -> HttpResponse:
     def act() -> str:
         ending.certify_data(
-            request.actor, engagement_id=engagement_id,
+            request.actor,
+            engagement_id=engagement_id,
             disposition=request.POST.get("disposition", ""),
-            statement=request.POST.get("statement", ""), request=request,
-        )  # fmt: skip
+            statement=request.POST.get("statement", ""),
+            request=request,
+        )
         return "Certificate recorded. Thank you."
 
     return _back(request, engagement_id, act)

@@ -72,9 +72,20 @@ Both parties accept this exact text in Counselbench; the date, time, network add
 and a SHA-256 fingerprint of the text are recorded.
 """
 PLACEHOLDERS = {
-    "reference", "version", "firm", "professional", "agency_clause", "scope", "deliverables",
-    "milestones", "billing", "supervising_attorney", "start_date", "trial_days", "jurisdiction",
-}  # fmt: skip
+    "reference",
+    "version",
+    "firm",
+    "professional",
+    "agency_clause",
+    "scope",
+    "deliverables",
+    "milestones",
+    "billing",
+    "supervising_attorney",
+    "start_date",
+    "trial_days",
+    "jurisdiction",
+}
 EDITABLE_STATES = (EngagementState.PROPOSED, EngagementState.NDA_PENDING)
 
 
@@ -101,8 +112,9 @@ def update_template(actor: Actor, *, body: str, request: HttpRequest | None = No
         AgreementTemplate.objects.update_or_create(
             organization=organization, defaults={"body": body, "updated_by": actor.user}
         )
-        log.record("engagements.agreement_template_changed", actor=actor, obj=organization,
-                   request=request)  # fmt: skip
+        log.record(
+            "engagements.agreement_template_changed", actor=actor, obj=organization, request=request
+        )
     return body
 
 
@@ -176,8 +188,9 @@ def issue_agreement(
             errors.append(FieldError(f"milestones.{i}.due_on", "On or after the start date."))
         if not acceptance or len(acceptance) > 500:
             errors.append(FieldError(f"milestones.{i}.acceptance", "How you accept it."))
-        rows.append(Milestone(engagement=engagement, title=title, due_on=due,
-                              acceptance=acceptance))  # fmt: skip
+        rows.append(
+            Milestone(engagement=engagement, title=title, due_on=due, acceptance=acceptance)
+        )
     if len(milestones) > 20:
         errors.append(FieldError("milestones", "At most 20."))
     if errors:
@@ -190,11 +203,20 @@ def issue_agreement(
         version = (latest.version if latest else 0) + 1
         text = render(engagement, version=version, deliverables=deliverables)
         agreement = Agreement.objects.create(
-            engagement=engagement, version=version, deliverables=deliverables, text=text,
-            text_sha256=text_sha256(text), created_by=actor.user,
-        )  # fmt: skip
-        log.record("engagements.agreement_issued", actor=actor, obj=engagement, request=request,
-                   detail={"version": version})  # fmt: skip
+            engagement=engagement,
+            version=version,
+            deliverables=deliverables,
+            text=text,
+            text_sha256=text_sha256(text),
+            created_by=actor.user,
+        )
+        log.record(
+            "engagements.agreement_issued",
+            actor=actor,
+            obj=engagement,
+            request=request,
+            detail={"version": version},
+        )
     return agreement
 
 
@@ -230,8 +252,11 @@ def accept_agreement(
     elif can(actor, Action.SIGN, engagement):
         kind = SignatureKind.AGREEMENT_PROFESSIONAL
         if nda_signature(engagement) is None:
-            raise RuleViolation(Code.NDA_UNSIGNED, "Sign the NDA first.",
-                                unblock="Read and sign the NDA on this page.")  # fmt: skip
+            raise RuleViolation(
+                Code.NDA_UNSIGNED,
+                "Sign the NDA first.",
+                unblock="Read and sign the NDA on this page.",
+            )
     else:
         raise PermissionDenied(
             "Only the supervising attorney, an owner or the professional accept."
@@ -246,14 +271,22 @@ def accept_agreement(
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
-                engagement=engagement, kind=kind, signed_by=actor.authenticated_user,
+                engagement=engagement,
+                kind=kind,
+                signed_by=actor.authenticated_user,
                 ip=log.client_ip(request),
                 user_agent=request.headers.get("User-Agent", "")[:500] if request else "",
-                text_sha256=agreement.text_sha256, document_version=agreement.version,
-            )  # fmt: skip
-            log.record("engagements.agreement_accepted", actor=actor,
-                       organization=engagement.organization, obj=engagement, request=request,
-                       detail={"version": agreement.version, "side": kind})  # fmt: skip
+                text_sha256=agreement.text_sha256,
+                document_version=agreement.version,
+            )
+            log.record(
+                "engagements.agreement_accepted",
+                actor=actor,
+                organization=engagement.organization,
+                obj=engagement,
+                request=request,
+                detail={"version": agreement.version, "side": kind},
+            )
     except IntegrityError:
         raise RuleViolation(Code.AGREEMENT_OUTDATED, "Already accepted.") from None
     return signature

@@ -57,10 +57,14 @@ def schedule_first_quarter(engagement: Engagement) -> list[CheckIn]:
     days += [(d, CheckInKind.MONTHLY_REVIEW) for d in (30, 60, 90)]
     days += [(EVALUATION_DAY, CheckInKind.EVALUATION)]
     return CheckIn.objects.bulk_create(
-        CheckIn(engagement=engagement, kind=kind, scheduled_at=_at(engagement, day),
-                duration_minutes=DURATION[kind])
+        CheckIn(
+            engagement=engagement,
+            kind=kind,
+            scheduled_at=_at(engagement, day),
+            duration_minutes=DURATION[kind],
+        )
         for day, kind in sorted(days)
-    )  # fmt: skip
+    )
 
 
 def open_items(engagement: Engagement) -> list[ActionItem]:
@@ -83,8 +87,9 @@ def record_checkin(
     if checkin is None:
         raise NotFound("Check-in not found.")
     if engagement.state not in LIVE_STATES:
-        raise RuleViolation(Code.TRANSITION_NOT_ALLOWED, "Check-ins are held while the "
-                            "engagement is live.")  # fmt: skip
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED, "Check-ins are held while the engagement is live."
+        )
     errors: list[FieldError] = []
     texts = {}
     for name in ("working", "roadblocks", "improvement", "notes"):
@@ -104,8 +109,9 @@ def record_checkin(
         new_items.append((text, item.get("owner")))
     closing = set(data.get("close_items") or [])
     open_ids = {i.pk for i in open_items(engagement)}
-    errors += [FieldError("close_items", f"{pk} is not an open item.")
-               for pk in sorted(closing - open_ids)]  # fmt: skip
+    errors += [
+        FieldError("close_items", f"{pk} is not an open item.") for pk in sorted(closing - open_ids)
+    ]
     evaluation = None
     if checkin.kind == CheckInKind.EVALUATION:
         given = data.get("evaluation") or {}
@@ -133,12 +139,19 @@ def record_checkin(
             ActionItem(engagement=engagement, raised_at=checkin, text=t, owner=o)
             for t, o in new_items
         )
-        if not engagement.checkins.filter(held_at__isnull=True,
-                                          kind=CheckInKind.CHECK_IN).exists():  # fmt: skip
-            CheckIn.objects.create(engagement=engagement, kind=CheckInKind.CHECK_IN,
-                                   scheduled_at=checkin.scheduled_at + EVERY)  # fmt: skip
-        log.record("engagements.checkin", actor=actor, obj=engagement, request=request,
-                   detail={"checkin": checkin.pk, "kind": checkin.kind})  # fmt: skip
+        if not engagement.checkins.filter(held_at__isnull=True, kind=CheckInKind.CHECK_IN).exists():
+            CheckIn.objects.create(
+                engagement=engagement,
+                kind=CheckInKind.CHECK_IN,
+                scheduled_at=checkin.scheduled_at + EVERY,
+            )
+        log.record(
+            "engagements.checkin",
+            actor=actor,
+            obj=engagement,
+            request=request,
+            detail={"checkin": checkin.pk, "kind": checkin.kind},
+        )
     return checkin
 
 
@@ -155,8 +168,11 @@ def ics(checkin: CheckIn, *, site_url: str) -> bytes:
     event.add("dtstart", checkin.scheduled_at)
     event.add("dtend", checkin.scheduled_at + timedelta(minutes=checkin.duration_minutes))
     event.add("summary", f"{checkin.get_kind_display()}: {engagement.title} (E-{engagement.pk})")
-    event.add("description", "Agenda: what's working / roadblocks / one improvement for next "
-              f"week.\n{site_url}/engagements/{engagement.pk}/")  # fmt: skip
+    event.add(
+        "description",
+        "Agenda: what's working / roadblocks / one improvement for next "
+        f"week.\n{site_url}/engagements/{engagement.pk}/",
+    )
     event.add("url", f"{site_url}/engagements/{engagement.pk}/")
     calendar.add_component(event)
     return calendar.to_ical()

@@ -46,16 +46,21 @@ def on_end(engagement: Engagement) -> None:
 
 
 def certify_data(
-    actor: Actor, *, engagement_id: int, disposition: str, statement: str,
+    actor: Actor,
+    *,
+    engagement_id: int,
+    disposition: str,
+    statement: str,
     request: HttpRequest | None = None,
-) -> DataCertificate:  # fmt: skip
+) -> DataCertificate:
     """The professional certifies that every piece of client data was returned or destroyed."""
     engagement = fetch(actor, Engagement, pk=engagement_id)
     require(actor, Action.SIGN, engagement, "The professional certifies their own data.")
     certificate = DataCertificate.objects.filter(engagement=engagement).first()
     if certificate is None:
-        raise RuleViolation(Code.TRANSITION_NOT_ALLOWED, "The certificate is asked for when the "
-                            "engagement ends.")  # fmt: skip
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED, "The certificate is asked for when the engagement ends."
+        )
     statement = (statement or "").strip()
     errors = []
     if disposition not in DataDisposition.values:
@@ -80,21 +85,29 @@ def certify_data(
 
 
 def rate(
-    actor: Actor, *, engagement_id: int, scores: dict[str, int], comment: str = "",
+    actor: Actor,
+    *,
+    engagement_id: int,
+    scores: dict[str, int],
+    comment: str = "",
     request: HttpRequest | None = None,
-) -> EngagementRating:  # fmt: skip
+) -> EngagementRating:
     """The firm rates an ended engagement once; the professional's average rating (which
     matching uses) is recomputed from all their rated engagements."""
     engagement = fetch(actor, Engagement, Action.CHANGE, pk=engagement_id)
     if engagement.state != EngagementState.ENDED:
-        raise RuleViolation(Code.TRANSITION_NOT_ALLOWED, "An engagement is rated once it has "
-                            "ended.", unblock="End the engagement first.")  # fmt: skip
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED,
+            "An engagement is rated once it has ended.",
+            unblock="End the engagement first.",
+        )
     errors = [
         FieldError(f"scores.{f}", "A rating from 1 to 5.")
         for f in RATING_FACTORS
-        if not isinstance(scores.get(f), int) or isinstance(scores.get(f), bool)
+        if not isinstance(scores.get(f), int)
+        or isinstance(scores.get(f), bool)
         or not 1 <= scores[f] <= 5
-    ]  # fmt: skip
+    ]
     unknown = sorted(set(scores) - set(RATING_FACTORS))
     errors += [FieldError(f"scores.{f}", "Not a rating factor.") for f in unknown]
     if len(comment or "") > 5000:
@@ -105,9 +118,12 @@ def rate(
     try:
         with transaction.atomic():
             rating = EngagementRating.objects.create(
-                engagement=engagement, scores=scores, overall=overall,
-                comment=(comment or "").strip(), rated_by=actor.user,
-            )  # fmt: skip
+                engagement=engagement,
+                scores=scores,
+                overall=overall,
+                comment=(comment or "").strip(),
+                rated_by=actor.user,
+            )
             summary = EngagementRating.objects.filter(
                 engagement__professional=engagement.professional
             ).aggregate(avg=Avg("overall"), n=Count("pk"))
@@ -115,8 +131,13 @@ def rate(
                 rating_avg=Decimal(summary["avg"]).quantize(Decimal("0.01"), ROUND_HALF_UP),
                 rating_count=summary["n"],
             )
-            log.record("engagements.rated", actor=actor, obj=engagement, request=request,
-                       detail={"overall": str(overall)})  # fmt: skip
+            log.record(
+                "engagements.rated",
+                actor=actor,
+                obj=engagement,
+                request=request,
+                detail={"overall": str(overall)},
+            )
     except IntegrityError:
         raise RuleViolation(Code.TRANSITION_NOT_ALLOWED, "Already rated.") from None
     return rating

@@ -68,8 +68,11 @@ def _check_terms(engagement: Engagement, changes: dict[str, Any]) -> list[FieldE
         if agency is not None and _kind_of(agency) != OrganizationKind.PROVIDER:
             errors.append(FieldError("agency_id", "Not a provider (agency or marketplace)."))
         engagement.agency_id = agency
-    for name, low, high in (("rate_cents", 1, 10_000_000), ("hours_per_week", 1, 80),
-                            ("trial_days", 1, 90)):  # fmt: skip
+    for name, low, high in (
+        ("rate_cents", 1, 10_000_000),
+        ("hours_per_week", 1, 80),
+        ("trial_days", 1, 90),
+    ):
         if name in changes:
             value = changes[name]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -112,8 +115,9 @@ def _kind_of(organization_id: int) -> str | None:
     return Organization.objects.filter(pk=organization_id).values_list("kind", flat=True).first()
 
 
-def _event(engagement: Engagement, actor: Actor, to_state: str, reason: str = "", *,
-           from_state: str = "") -> None:  # fmt: skip
+def _event(
+    engagement: Engagement, actor: Actor, to_state: str, reason: str = "", *, from_state: str = ""
+) -> None:
     EngagementEvent.objects.create(
         engagement=engagement,
         from_state=from_state,
@@ -146,9 +150,10 @@ def create_engagement(
             )
         if Engagement.objects.filter(candidate=candidate).exists():
             raise RuleViolation(
-                Code.ALREADY_ENGAGED, "This candidate already has an engagement.",
+                Code.ALREADY_ENGAGED,
+                "This candidate already has an engagement.",
                 unblock="Open the existing engagement.",
-            )  # fmt: skip
+            )
         profile = candidate.professional
         posting = candidate.posting
     elif professional_id is not None:
@@ -183,8 +188,13 @@ def create_engagement(
             "jurisdiction": posting.jurisdiction,
             "hours_per_week": posting.hours_per_week,
         }
-    engagement = Engagement(organization=firm, professional=profile, posting=posting,
-                            candidate=candidate, created_by=actor.user)  # fmt: skip
+    engagement = Engagement(
+        organization=firm,
+        professional=profile,
+        posting=posting,
+        candidate=candidate,
+        created_by=actor.user,
+    )
     changes = {**defaults, **data}
     missing = [n for n in ("title", "scope", "jurisdiction", "start_date") if n not in changes]
     errors = [FieldError(n, "Required.") for n in missing]
@@ -217,8 +227,13 @@ def update_terms(
         raise Invalid("Check the engagement's terms.", fields=errors)
     with transaction.atomic():
         engagement.save()
-        log.record("engagements.terms_changed", actor=actor, obj=engagement, request=request,
-                   detail={"fields": sorted(changes)})  # fmt: skip
+        log.record(
+            "engagements.terms_changed",
+            actor=actor,
+            obj=engagement,
+            request=request,
+            detail={"fields": sorted(changes)},
+        )
     return engagement
 
 

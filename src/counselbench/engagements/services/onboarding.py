@@ -82,16 +82,22 @@ def save_guide(
         guide = guide_of(organization)
         values = {name: sections[name].strip() for name in names}
         if guide is None:
-            guide = HowWeWorkGuide.objects.create(organization=organization, updated_by=actor.user,
-                                                  **values)  # fmt: skip
+            guide = HowWeWorkGuide.objects.create(
+                organization=organization, updated_by=actor.user, **values
+            )
         else:
             for name, value in values.items():
                 setattr(guide, name, value)
             guide.version += 1
             guide.updated_by = actor.user
             guide.save()
-        log.record("engagements.guide_saved", actor=actor, obj=organization, request=request,
-                   detail={"version": guide.version})  # fmt: skip
+        log.record(
+            "engagements.guide_saved",
+            actor=actor,
+            obj=organization,
+            request=request,
+            detail={"version": guide.version},
+        )
     return guide
 
 
@@ -109,26 +115,34 @@ def acknowledge_guide(
     require(actor, Action.SIGN, engagement, "The professional acknowledges the guide.")
     guide = guide_of(engagement.organization)
     if guide is None or guide.version != version:
-        raise RuleViolation(Code.AGREEMENT_OUTDATED, "That is not the current guide.",
-                            unblock="Read the current version and acknowledge it.")  # fmt: skip
+        raise RuleViolation(
+            Code.GUIDE_OUTDATED,
+            "That is not the current guide.",
+            unblock="Read the current version and acknowledge it.",
+        )
     try:
         with transaction.atomic():
-            ack = GuideAcknowledgement.objects.create(engagement=engagement, version=version,
-                                                      user=actor.authenticated_user)  # fmt: skip
+            ack = GuideAcknowledgement.objects.create(
+                engagement=engagement, version=version, user=actor.authenticated_user
+            )
             firm = engagement.organization
-            log.record("engagements.guide_acknowledged", actor=actor, organization=firm,
-                       obj=engagement, request=request)  # fmt: skip
+            log.record(
+                "engagements.guide_acknowledged",
+                actor=actor,
+                organization=firm,
+                obj=engagement,
+                request=request,
+            )
     except IntegrityError:
-        raise RuleViolation(Code.AGREEMENT_OUTDATED, "Already acknowledged.") from None
+        raise RuleViolation(Code.GUIDE_OUTDATED, "Already acknowledged.") from None
     _tick_guide_item(engagement, actor)
     return ack
 
 
 def _tick_guide_item(engagement: Engagement, actor: Actor) -> None:
-    engagement.onboarding_items.filter(title__startswith="Read and acknowledge",
-                                       done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor.user
-    )  # fmt: skip
+    engagement.onboarding_items.filter(
+        title__startswith="Read and acknowledge", done_at__isnull=True
+    ).update(done_at=timezone.now(), done_by=actor.user)
 
 
 def pilot_task(engagement: Engagement) -> str:
@@ -143,11 +157,15 @@ def generate_plan(engagement: Engagement, *, starts: date | None = None) -> list
         return list(engagement.onboarding_items.all())
     start = starts or engagement.start_date
     items = [
-        OnboardingItem(engagement=engagement, track=track, owner=owner,
-                       due_on=start + timedelta(days=day),
-                       title=pilot_task(engagement) if title == "Deliver the pilot task" else title)
+        OnboardingItem(
+            engagement=engagement,
+            track=track,
+            owner=owner,
+            due_on=start + timedelta(days=day),
+            title=pilot_task(engagement) if title == "Deliver the pilot task" else title,
+        )
         for track, day, owner, title in PLAN
-    ]  # fmt: skip
+    ]
     return OnboardingItem.objects.bulk_create(items)
 
 
@@ -157,9 +175,13 @@ def progress(engagement: Engagement) -> tuple[int, int]:
 
 
 def set_item_done(
-    actor: Actor, *, engagement_id: int, item_id: int, done: bool,
+    actor: Actor,
+    *,
+    engagement_id: int,
+    item_id: int,
+    done: bool,
     request: HttpRequest | None = None,
-) -> OnboardingItem:  # fmt: skip
+) -> OnboardingItem:
     """The firm ticks the firm's items, the professional their own."""
     engagement = fetch(actor, Engagement, pk=engagement_id)
     item = engagement.onboarding_items.filter(pk=item_id).first()
@@ -167,39 +189,59 @@ def set_item_done(
         from counselbench.core.errors import NotFound
 
         raise NotFound("Onboarding item not found.")
-    side = ItemOwner.FIRM if can(actor, Action.CHANGE, engagement) else (
-        ItemOwner.PROFESSIONAL if can(actor, Action.SIGN, engagement) else None
-    )  # fmt: skip
+    side = (
+        ItemOwner.FIRM
+        if can(actor, Action.CHANGE, engagement)
+        else (ItemOwner.PROFESSIONAL if can(actor, Action.SIGN, engagement) else None)
+    )
     if side != item.owner:
         raise PermissionDenied(f"This item is the {item.get_owner_display().lower()}'s to tick.")
     if engagement.state not in LIVE_STATES:
-        raise RuleViolation(Code.TRANSITION_NOT_ALLOWED, "Onboarding runs while the engagement "
-                            "is live.")  # fmt: skip
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED, "Onboarding runs while the engagement is live."
+        )
     item.done_at, item.done_by = (timezone.now(), actor.user) if done else (None, None)
     item.save(update_fields=["done_at", "done_by"])
-    log.record("engagements.onboarding_item", actor=actor, organization=engagement.organization,
-               obj=engagement, request=request, detail={"item": item.pk, "done": done})  # fmt: skip
+    log.record(
+        "engagements.onboarding_item",
+        actor=actor,
+        organization=engagement.organization,
+        obj=engagement,
+        request=request,
+        detail={"item": item.pk, "done": done},
+    )
     return item
 
 
 def record_kickoff(
-    actor: Actor, *, engagement_id: int, held_on: date, notes: str,
+    actor: Actor,
+    *,
+    engagement_id: int,
+    held_on: date,
+    notes: str,
     request: HttpRequest | None = None,
-) -> Kickoff:  # fmt: skip
+) -> Kickoff:
     """Record the kickoff and email the professional its written confirmation."""
     engagement = fetch(actor, Engagement, Action.CHANGE, pk=engagement_id)
     if engagement.state not in LIVE_STATES:
-        raise RuleViolation(Code.TRANSITION_NOT_ALLOWED, "The kickoff is held once the trial "
-                            "has started.", unblock="Start the trial first.")  # fmt: skip
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED,
+            "The kickoff is held once the trial has started.",
+            unblock="Start the trial first.",
+        )
     notes = (notes or "").strip()
     if not notes or len(notes) > 10_000:
         raise Invalid.field("notes", "What was agreed: between 1 and 10,000 characters.")
     with transaction.atomic():
         kickoff, _ = Kickoff.objects.update_or_create(
             engagement=engagement,
-            defaults={"held_on": held_on, "notes": notes, "recorded_by": actor.user,
-                      "confirmation_sent_at": None},
-        )  # fmt: skip
+            defaults={
+                "held_on": held_on,
+                "notes": notes,
+                "recorded_by": actor.user,
+                "confirmation_sent_at": None,
+            },
+        )
         engagement.onboarding_items.filter(title__startswith="Hold the kickoff").update(
             done_at=timezone.now(), done_by=actor.user
         )
@@ -214,20 +256,24 @@ def deliver_kickoff_confirmation(*, kickoff_id: int) -> bool:
     """Email the written confirmation (run by the task queue; sends once)."""
     kickoff = (
         Kickoff.objects.select_related(
-            "engagement__organization", "engagement__professional__user",
+            "engagement__organization",
+            "engagement__professional__user",
             "engagement__supervising_attorney",
-        ).filter(pk=kickoff_id, confirmation_sent_at__isnull=True).first()
-    )  # fmt: skip
+        )
+        .filter(pk=kickoff_id, confirmation_sent_at__isnull=True)
+        .first()
+    )
     if kickoff is None:
         return False
     engagement = kickoff.engagement
     send_mail(
         subject=f"Kickoff confirmed: {engagement.title} (E-{engagement.pk})",
-        message=render_to_string("engagements/email/kickoff.txt",
-                                 {"e": engagement, "kickoff": kickoff,
-                                  "pilot": pilot_task(engagement)}),
+        message=render_to_string(
+            "engagements/email/kickoff.txt",
+            {"e": engagement, "kickoff": kickoff, "pilot": pilot_task(engagement)},
+        ),
         from_email=None,
         recipient_list=[engagement.professional.user.email],
-    )  # fmt: skip
+    )
     Kickoff.objects.filter(pk=kickoff.pk).update(confirmation_sent_at=timezone.now())
     return True

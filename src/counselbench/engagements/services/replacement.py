@@ -14,8 +14,18 @@ from counselbench.talent import matching
 from counselbench.talent import services as talent
 from counselbench.talent.models import Candidate, CandidateState
 
-COPIED = ("title", "scope", "jurisdiction", "engagement_model", "billing_model", "rate_cents",
-          "markup_percent", "hours_per_week", "supervising_attorney_id", "trial_days")  # fmt: skip
+COPIED = (
+    "title",
+    "scope",
+    "jurisdiction",
+    "engagement_model",
+    "billing_model",
+    "rate_cents",
+    "markup_percent",
+    "hours_per_week",
+    "supervising_attorney_id",
+    "trial_days",
+)
 
 
 def replace(actor: Actor, engagement: Engagement, *, request: HttpRequest | None = None) -> None:
@@ -23,9 +33,11 @@ def replace(actor: Actor, engagement: Engagement, *, request: HttpRequest | None
     candidate = engagement.candidate
     if candidate is not None and candidate.state == CandidateState.SELECTED:
         talent.move(
-            actor, candidate_id=candidate.pk, state=CandidateState.REPLACED,
+            actor,
+            candidate_id=candidate.pk,
+            state=CandidateState.REPLACED,
             request=request,
-        )  # fmt: skip
+        )
     posting = engagement.posting
     if posting is None:
         return
@@ -64,5 +76,10 @@ def replace(actor: Actor, engagement: Engagement, *, request: HttpRequest | None
         actor=actor.user,
         reason=f"Replaces E-{engagement.pk}",
     )
-    log.record("engagements.proposed", actor=actor, obj=successor, request=request,
-               detail={"replaces": engagement.pk})  # fmt: skip
+    log.record(
+        "engagements.proposed",
+        actor=actor,
+        obj=successor,
+        request=request,
+        detail={"replaces": engagement.pk},
+    )

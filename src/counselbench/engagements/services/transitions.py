@@ -181,9 +181,12 @@ def transition(
             fields.append("ended_on")
         engagement.save(update_fields=fields)
         EngagementEvent.objects.create(
-            engagement=engagement, from_state=previous, to_state=to, actor=actor.user,
+            engagement=engagement,
+            from_state=previous,
+            to_state=to,
+            actor=actor.user,
             reason=reason,
-        )  # fmt: skip
+        )
         log.record(
             "engagements.transition",
             actor=actor,
