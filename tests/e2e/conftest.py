@@ -313,3 +313,17 @@ def shot(artifacts: Path) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+DEMO_PASSWORD = "counselbench-demo"
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign a demo account in through the real form and wait until it is signed in."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form[action='/accounts/login/']").get_by_role("button", name="Sign In").click()
+    expect(page.locator("nav")).to_contain_text("Sign out")

@@ -17,21 +17,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import DESKTOP, ConsoleLog, Server
+from tests.e2e.conftest import DESKTOP, ConsoleLog, Server, sign_in
 
-PASSWORD = "counselbench-demo"
 OWNER = "dana.whitfield@whitfieldmoreno.example"
 ATTORNEY = "luis.moreno@whitfieldmoreno.example"
 PRO = "kevin.brooks@contractors.example"
 PHONE = {"width": 390, "height": 844}
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/accounts/login/']").get_by_role("button", name="Sign In").click()
-    expect(page.locator("nav")).to_contain_text("Sign out")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +36,7 @@ def tabs(browser: Browser, server: Server, console: ConsoleLog) -> Iterator[dict
         console.watch(context)
         contexts.append(context)
         pages[name] = context.new_page()
-        _sign_in(pages[name], email)
+        sign_in(pages[name], email)
     try:
         yield pages
     finally:

@@ -110,3 +110,21 @@ def test_the_firm_cannot_sign_for_the_professional(cast, sent):
         content_type="application/json",
     )
     assert response.status_code == 403 and not Signature.objects.exists()
+
+
+def test_the_engagement_list_is_paginated_and_costs_the_same_queries_per_page(
+    cast, sent, django_assert_max_num_queries
+):
+    from counselbench.engagements.models import Engagement
+
+    owner = cast.client("owner")
+    with django_assert_max_num_queries(30) as one:
+        assert owner.get("/engagements/").status_code == 200
+    copied = {f.attname: getattr(sent, f.attname) for f in Engagement._meta.concrete_fields}
+    for i in range(60):
+        Engagement.objects.create(
+            **copied | {"id": None, "title": f"Copy {i}", "state": "declined"}
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = owner.get("/engagements/").content.decode()
+    assert "Page 1 of 2" in page

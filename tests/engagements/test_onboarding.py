@@ -9,6 +9,7 @@ from django.core import mail
 
 from counselbench.core.errors import PermissionDenied, RuleViolation
 from counselbench.engagements import services
+from counselbench.engagements.models import Kickoff
 from counselbench.engagements.services import onboarding, reminders
 from tests.engagements.conftest import agree, sign
 
@@ -103,3 +104,13 @@ def test_the_trial_reminder_goes_two_days_before_the_end_not_a_day_earlier(cast,
     assert mail.outbox[0].to == [cast.owner.email]
     assert "continue or replace" in mail.outbox[0].subject
     assert reminders.remind_trials_ending(today=ends - timedelta(days=2)) == 0  # once
+
+
+def test_a_kickoff_without_a_real_date_is_refused_and_records_nothing(cast, trial):
+    page = cast.client("owner").post(
+        f"/engagements/{trial.pk}/kickoff/",
+        {"held_on": "2026-02-30", "notes": "Mondays"},
+        follow=True,
+    )
+    assert "The date the kickoff was held." in page.content.decode()
+    assert not Kickoff.objects.exists()

@@ -45,7 +45,7 @@ from counselbench.engagements.schemas import (
 )
 from counselbench.engagements.services import checkins as meetings
 from counselbench.engagements.services import ending, onboarding
-from counselbench.engagements.services.nda import text_sha256
+from counselbench.engagements.services.nda import revealed_engagement, text_sha256
 
 router = Router(tags=["engagements"])
 
@@ -259,13 +259,7 @@ def sign_nda(request: ActorRequest, engagement_id: int, payload: NdaSignIn):
 def readable_agreement(actor: Actor, engagement_id: int):
     """The engagement and its latest agreement, if the actor may read it: the text names the
     firm, so the professional reads it only after signing the NDA."""
-    engagement = fetch(actor, Engagement, pk=engagement_id)
-    if not selectors.is_firm_side(actor, engagement) and services.nda_signature(engagement) is None:
-        raise RuleViolation(
-            Code.NDA_UNSIGNED,
-            "The agreement names the firm: sign the NDA first.",
-            unblock="Read and sign the NDA.",
-        )
+    engagement = revealed_engagement(actor, engagement_id)
     agreement = services.latest_agreement(engagement)
     if agreement is None:
         raise NotFound("No agreement has been issued for this engagement yet.")
@@ -412,25 +406,13 @@ def onboarding_out(engagement: Engagement) -> dict:
     }
 
 
-def _revealed(actor: Actor, engagement_id: int) -> Engagement:
-    """The engagement, if the actor may see the firm's side of it (firm, or signed NDA)."""
-    engagement = fetch(actor, Engagement, pk=engagement_id)
-    if not selectors.is_firm_side(actor, engagement) and services.nda_signature(engagement) is None:
-        raise RuleViolation(
-            Code.NDA_UNSIGNED,
-            "Onboarding names the firm: sign the NDA first.",
-            unblock="Read and sign the NDA.",
-        )
-    return engagement
-
-
 @router.get(
     "/engagements/{int:engagement_id}/onboarding",
     response=OnboardingOut,
     summary="The 30-day plan, its progress, the kickoff and the How We Work guide",
 )
 def get_onboarding(request: ActorRequest, engagement_id: int):
-    return onboarding_out(_revealed(request.actor, engagement_id))
+    return onboarding_out(revealed_engagement(request.actor, engagement_id))
 
 
 @router.patch(
@@ -448,7 +430,7 @@ def patch_onboarding_item(
         done=payload.done,
         request=request,
     )
-    return onboarding_out(_revealed(request.actor, engagement_id))
+    return onboarding_out(revealed_engagement(request.actor, engagement_id))
 
 
 @router.put(
@@ -464,7 +446,7 @@ def put_kickoff(request: ActorRequest, engagement_id: int, payload: KickoffIn):
         notes=payload.notes,
         request=request,
     )
-    return onboarding_out(_revealed(request.actor, engagement_id))
+    return onboarding_out(revealed_engagement(request.actor, engagement_id))
 
 
 @router.post(
@@ -476,7 +458,7 @@ def acknowledge_guide(request: ActorRequest, engagement_id: int, payload: Acknow
     onboarding.acknowledge_guide(
         request.actor, engagement_id=engagement_id, version=payload.version, request=request
     )
-    return Status(201, onboarding_out(_revealed(request.actor, engagement_id)))
+    return Status(201, onboarding_out(revealed_engagement(request.actor, engagement_id)))
 
 
 @router.get("/how-we-work", response=GuideOut | None, summary="The firm's How We Work guide")
@@ -533,7 +515,7 @@ def checkins_out(engagement: Engagement) -> dict:
     summary="Scheduled and held check-ins, reviews and the evaluation, with open action items",
 )
 def list_checkins(request: ActorRequest, engagement_id: int):
-    return checkins_out(_revealed(request.actor, engagement_id))
+    return checkins_out(revealed_engagement(request.actor, engagement_id))
 
 
 @router.put(
@@ -563,7 +545,7 @@ def checkin_ics(request: ActorRequest, engagement_id: int, checkin_id: int) -> H
 
 
 def ics_response(actor: Actor, engagement_id: int, checkin_id: int) -> HttpResponse:
-    engagement = _revealed(actor, engagement_id)
+    engagement = revealed_engagement(actor, engagement_id)
     checkin = engagement.checkins.filter(pk=checkin_id).first()
     if checkin is None:
         raise NotFound("Check-in not found.")

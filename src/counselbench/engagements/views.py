@@ -12,9 +12,10 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counselbench.access.policy import Action, ActorRequest, can, fetch, require
-from counselbench.core.errors import DomainError, NotFound
+from counselbench.core.errors import DomainError, Invalid, NotFound
 from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
+from counselbench.core.pagination import page_of
 from counselbench.engagements import selectors, services
 from counselbench.engagements.forms import ClassificationForm, EngagementForm, GuideForm
 from counselbench.engagements.models import (
@@ -23,6 +24,8 @@ from counselbench.engagements.models import (
     DataDisposition,
     Engagement,
     EngagementState,
+    Signature,
+    SignatureKind,
     Track,
 )
 from counselbench.engagements.services import checkins, ending, onboarding
@@ -40,20 +43,22 @@ def engagement_list(request: ActorRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     found = selectors.engagements(actor, state=state if state in EngagementState.values else "")
     firm_side = actor.organization is not None
+    page = page_of(request, found)
+    signed = set(
+        Signature.objects.filter(
+            engagement__in=page.object_list, kind=SignatureKind.NDA
+        ).values_list("engagement_id", flat=True)
+    )
     rows = [
-        (
-            e,
-            services.offer(
-                e, revealed=firm_side or services.nda_signature(e) is not None, nda_signed=False
-            ),
-        )
-        for e in found[:200]
+        (e, services.offer(e, revealed=firm_side or e.pk in signed, nda_signed=e.pk in signed))
+        for e in page.object_list
     ]
     return render(
         request,
         "engagements/list.html",
         {
             "rows": rows,
+            "page": page,
             "firm_side": firm_side,
             "states": EngagementState.choices,
             "state": state,
@@ -395,9 +400,11 @@ def tick_item(request: ActorRequest, engagement_id: int, item_id: int) -> HttpRe
 def kickoff(request: ActorRequest, engagement_id: int) -> HttpResponse:
     def act() -> str:
         try:
-            held_on = parse_date(request.POST.get("held_on", "")) or timezone.localdate()
-        except ValueError:
-            held_on = timezone.localdate()
+            held_on = parse_date(request.POST.get("held_on", ""))
+        except ValueError:  # well formed but no such day
+            held_on = None
+        if held_on is None:
+            raise Invalid.field("held_on", "The date the kickoff was held.")
         onboarding.record_kickoff(
             request.actor,
             engagement_id=engagement_id,

@@ -157,3 +157,20 @@ def offer(engagement: Engagement, *, revealed: bool, nda_signed: bool) -> dict[s
         "scope": redact_firm(name, engagement.scope),
         "supervising_attorney": None,
     }
+
+
+def revealed_engagement(actor: Actor, engagement_id: int) -> Engagement:
+    """The engagement, if the actor may see the firm's side of it: the firm itself, or the
+    professional once they signed the NDA (the agreement, onboarding and check-ins name the
+    firm)."""
+    engagement = fetch(actor, Engagement, pk=engagement_id)
+    firm_side = (
+        actor.organization is not None and actor.organization.pk == engagement.organization_id
+    )
+    if not firm_side and nda_signature(engagement) is None:
+        raise RuleViolation(
+            Code.NDA_UNSIGNED,
+            "This names the firm: sign the NDA first.",
+            unblock="Read and sign the NDA.",
+        )
+    return engagement
