@@ -73,3 +73,58 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = ProfessionalRole.PARALEGAL
+
+
+# --- Matters and delegation (issue 6) ------------------------------------------------------------
+
+
+def category(organization, key: str = "deposition-summaries"):
+    """One of the firm's taxonomy categories (the shipped taxonomy, copied on first use)."""
+    from counselbench.selfaudit.models import TaskCategory
+    from counselbench.selfaudit.services.categories import ensure_firm_setup
+
+    ensure_firm_setup(organization)
+    return TaskCategory.objects.get(organization=organization, key=key)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matters.Client"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "organization"
+    name = factory.Sequence(lambda n: f"Client {n} Inc.")
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matters.Matter"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    number = factory.Sequence(lambda n: f"2026-{n:04d}")
+    title = factory.Sequence(lambda n: f"Matter {n}")
+    jurisdiction = "TX"
+    practice_area = "litigation"
+    responsible_attorney = factory.SubFactory(UserFactory)
+    opened_on = factory.LazyFunction(timezone.localdate)
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    """An engagement straight in a state (default active), without walking the state machine."""
+
+    class Meta:
+        model = "engagements.Engagement"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    professional = factory.SubFactory(ProfessionalFactory)
+    title = "Litigation support"
+    scope = "Paralegal support on litigation matters."
+    jurisdiction = "TX"
+    engagement_model = "direct"
+    billing_model = "hourly"
+    rate_cents = 4000
+    supervising_attorney = factory.SubFactory(UserFactory)
+    start_date = factory.LazyFunction(timezone.localdate)
+    state = "active"
+    sent_at = factory.LazyFunction(timezone.now)

@@ -17,6 +17,7 @@ from counselbench.accounts.services import authenticate_token
 from counselbench.core.errors import CoreErrorCode, DomainError, FieldError, error_payload
 from counselbench.core.throttling import AnonymousThrottle, UserThrottle
 from counselbench.engagements.api import router as engagements_router
+from counselbench.matters.api import router as matters_router
 from counselbench.organizations.api import router as organizations_router
 from counselbench.selfaudit.api import router as selfaudit_router
 from counselbench.talent.api import router as talent_router
@@ -112,6 +113,7 @@ api.add_router("", organizations_router)
 api.add_router("", selfaudit_router)
 api.add_router("", talent_router)
 api.add_router("", engagements_router)
+api.add_router("", matters_router)
 
 
 def _respond(request: HttpRequest, status: int, payload: dict) -> HttpResponse:

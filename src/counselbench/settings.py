@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "counselbench.talent",
     "counselbench.selfaudit",
     "counselbench.engagements",
+    "counselbench.matters",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,40 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Documents (matters.crypto) -------------------------------------------------------------
+# Matter documents are encrypted at rest with AES-256-GCM. DOCUMENT_KEYS lists the master keys as
+# "id:base64-of-32-bytes" separated by commas (or DOCUMENT_KEYS_FILE); DOCUMENT_KEY_ID names the
+# one new files use (default: the last listed). Without DOCUMENT_KEYS a key derived from
+# SECRET_KEY is used (id "sk"), so a fresh install works; `check --deploy` warns about it, and
+# `counselbench rotate-document-keys` moves every file to a real key once one is set.
+DOCUMENT_KEYS = env_secret("DOCUMENT_KEYS", default="") or ""
+DOCUMENT_KEY_ID = env.str("DOCUMENT_KEY_ID", default="")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
+# "filesystem" (DATA_DIR/documents) or "s3" (django-storages; configure it with its AWS_* settings,
+# see docs/documents.md).
+DOCUMENT_STORAGE = env.str("DOCUMENT_STORAGE", default="filesystem")
+if DOCUMENT_STORAGE == "filesystem":
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "documents")},
+    }
+elif DOCUMENT_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env.str("DOCUMENT_S3_ENDPOINT_URL", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"DOCUMENT_STORAGE={DOCUMENT_STORAGE!r}: use filesystem or s3")
+
+# --- Access alerts (matters.services.alerts) --------------------------------------------------
+ACCESS_ALERT_DOWNLOADS_PER_HOUR = env.int("ACCESS_ALERT_DOWNLOADS_PER_HOUR", default=20)
+ACCESS_ALERT_DENIED_PER_10_MINUTES = env.int("ACCESS_ALERT_DENIED_PER_10_MINUTES", default=5)
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -25,6 +25,23 @@ from counselbench.access.models import AccessLogEntry
 from counselbench.accounts.models import ApiToken, User
 from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
 from counselbench.engagements.models import LIVE_STATES, Engagement
+from counselbench.matters.models import (
+    OPEN_TASK_STATES,
+    AccessAlert,
+    Client,
+    ConflictCheck,
+    Consent,
+    Document,
+    DocumentVersion,
+    Grant,
+    Matter,
+    Party,
+    PriorParty,
+    Screen,
+    Task,
+    TaskComment,
+    TaskDocument,
+)
 from counselbench.organizations.models import (
     ADMIN_ROLES,
     Invitation,
@@ -70,6 +87,12 @@ class Action(StrEnum):
     SEE_CONTACT = "see_contact"  # a professional's email and phone (engagements reveal them)
     # Engagements (issue 5).
     SIGN = "sign"  # the professional's own acts on their engagement: sign the NDA, decline
+    # Matters and delegation (issue 6).
+    ASSIGN = "assign"  # give a task to someone (the UPL guard runs in the service)
+    WORK = "work"  # the assignee's own acts on a task: start, submit, attach work product
+    REVIEW = "review"  # send submitted work back, or accept it as done
+    CLEAR = "clear"  # clear a conflict-check hit, with a reason
+    GRANT = "grant"  # grant or revoke a contractor's need-to-know access to a document
 
 
 @dataclass(frozen=True)
@@ -325,6 +348,130 @@ def _engagements(actor: Actor) -> models.QuerySet:
     return Engagement.objects.none()
 
 
+# --- Matters and secure delegation (issue 6). A screened person sees nothing of the matter,
+# whatever their role or grants. A contractor (a professional acting outside any organization)
+# sees the tasks of their live engagements, and a document only through a grant in effect.
+
+MATTER_EDITORS = (Role.OWNER, Role.ATTORNEY)
+
+
+def _screened_matters(actor: Actor) -> models.QuerySet:
+    return Screen.objects.filter(user=actor.user, removed_at__isnull=True).values("matter_id")
+
+
+def _contractor(actor: Actor) -> bool:
+    return actor.organization is None and actor.is_professional
+
+
+def _clients(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return Client.objects.none()
+    return Client.objects.filter(organization=actor.organization)
+
+
+def _matters(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return Matter.objects.none()
+    return Matter.objects.filter(organization=actor.organization).exclude(
+        pk__in=_screened_matters(actor)
+    )
+
+
+def _parties(actor: Actor) -> models.QuerySet:
+    return Party.objects.filter(matter__in=_matters(actor))
+
+
+def _consents(actor: Actor) -> models.QuerySet:
+    return Consent.objects.filter(matter__in=_matters(actor))
+
+
+def _conflict_checks(actor: Actor) -> models.QuerySet:
+    return ConflictCheck.objects.filter(matter__in=_matters(actor))
+
+
+def _tasks(actor: Actor) -> models.QuerySet:
+    if _in_firm(actor):
+        tasks = Task.objects.filter(organization=actor.organization)
+    elif _contractor(actor):
+        tasks = Task.objects.filter(
+            engagement__professional__user=actor.user, engagement__state__in=LIVE_STATES
+        )
+    else:
+        return Task.objects.none()
+    return tasks.exclude(matter_id__in=_screened_matters(actor))
+
+
+def live_grants(actor: Actor) -> models.QuerySet:
+    """The grants in effect for a contractor: not revoked, the task open, the engagement live,
+    the client's consent in force, and no screen between them and the matter."""
+    consent = Consent.objects.filter(
+        matter_id=models.OuterRef("task__matter_id"), withdrawn_at__isnull=True
+    )
+    return (
+        Grant.objects.filter(
+            grantee=actor.user,
+            revoked_at__isnull=True,
+            task__status__in=OPEN_TASK_STATES,
+            engagement__state__in=LIVE_STATES,
+            engagement__professional__user=actor.user,
+        )
+        .filter(models.Exists(consent))
+        .exclude(task__matter_id__in=_screened_matters(actor))
+    )
+
+
+def _documents(actor: Actor) -> models.QuerySet:
+    if _in_firm(actor):
+        return Document.objects.filter(organization=actor.organization).exclude(
+            matter_id__in=_screened_matters(actor)
+        )
+    if _contractor(actor):
+        granted = live_grants(actor).filter(document_id=models.OuterRef("pk"))
+        return Document.objects.filter(models.Exists(granted))
+    return Document.objects.none()
+
+
+def _versions(actor: Actor) -> models.QuerySet:
+    return DocumentVersion.objects.filter(document__in=_documents(actor))
+
+
+def _attachments(actor: Actor) -> models.QuerySet:
+    return TaskDocument.objects.filter(task__in=_tasks(actor), document__in=_documents(actor))
+
+
+def _comments(actor: Actor) -> models.QuerySet:
+    return TaskComment.objects.filter(task__in=_tasks(actor))
+
+
+def _grants(actor: Actor) -> models.QuerySet:
+    if _in_firm(actor):
+        return Grant.objects.filter(task__organization=actor.organization).exclude(
+            task__matter_id__in=_screened_matters(actor)
+        )
+    if _contractor(actor):
+        return Grant.objects.filter(grantee=actor.user)  # their own, revoked ones included
+    return Grant.objects.none()
+
+
+def _screens(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return Screen.objects.none()
+    return Screen.objects.filter(matter__in=_matters(actor))
+
+
+def _alerts(actor: Actor) -> models.QuerySet:
+    if actor.role != Role.OWNER or actor.organization is None:
+        return AccessAlert.objects.none()
+    return AccessAlert.objects.filter(organization=actor.organization)
+
+
+def _prior_parties(actor: Actor) -> models.QuerySet:
+    """A professional's declarations are theirs: firms learn only whether they match."""
+    if actor.organization is not None:
+        return PriorParty.objects.none()
+    return PriorParty.objects.filter(profile__user=actor.user)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -346,6 +493,20 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     ProviderScorecard: _scorecards,
     MatchWeights: _match_weights,
     Engagement: _engagements,
+    Client: _clients,
+    Matter: _matters,
+    Party: _parties,
+    Consent: _consents,
+    ConflictCheck: _conflict_checks,
+    Task: _tasks,
+    TaskComment: _comments,
+    TaskDocument: _attachments,
+    Document: _documents,
+    DocumentVersion: _versions,
+    Grant: _grants,
+    Screen: _screens,
+    AccessAlert: _alerts,
+    PriorParty: _prior_parties,
 }
 
 
@@ -546,6 +707,98 @@ def _engagement_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return False
 
 
+def _ours(actor: Actor, organization_id: int | None) -> bool:
+    return _in_firm(actor) and actor.current_organization.pk == organization_id
+
+
+def _client_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is Client:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in MATTER_EDITORS
+    if action == Action.VIEW:
+        return _ours(actor, obj.organization_id)
+    return (
+        action == Action.CHANGE
+        and _ours(actor, obj.organization_id)
+        and (actor.role in MATTER_EDITORS)
+    )
+
+
+def _matter_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Firm members see unscreened matters; owners and attorneys change them, record consent,
+    run and clear conflict checks, and screen people."""
+    if obj is Matter:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in MATTER_EDITORS
+    if not _matters(actor).filter(pk=obj.pk).exists():
+        return False
+    if action == Action.VIEW:
+        return True
+    return action in (Action.CHANGE, Action.CLEAR) and actor.role in MATTER_EDITORS
+
+
+def _matter_part_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Parties, consents, conflict checks and screens follow their matter."""
+    return _matter_rule(actor, Action.VIEW if action == Action.VIEW else Action.CHANGE, obj.matter)
+
+
+def _task_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is Task:
+        return action == Action.CREATE and _in_firm(actor)
+    if not _tasks(actor).filter(pk=obj.pk).exists():
+        return False
+    me = actor.authenticated_user.pk
+    if action == Action.VIEW:
+        return True
+    if action == Action.WORK:
+        return obj.assignee_id == me
+    if not _in_firm(actor):
+        return False
+    if action == Action.CHANGE:
+        return actor.role in MATTER_EDITORS or obj.created_by_id == me
+    if action in (Action.ASSIGN, Action.GRANT):
+        return actor.role in MATTER_EDITORS
+    if action == Action.REVIEW:
+        # The supervising attorney reviews; without one, any owner or attorney. An owner may
+        # accept work that does not require the attorney's own review.
+        if obj.supervising_attorney_id is not None:
+            return obj.supervising_attorney_id == me or (
+                actor.role == Role.OWNER and not obj.attorney_review_required
+            )
+        return actor.role in MATTER_EDITORS
+    return False
+
+
+def _document_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is Document:
+        return action == Action.CREATE and _in_firm(actor)
+    if not _documents(actor).filter(pk=obj.pk).exists():
+        return False
+    return action == Action.VIEW or (action == Action.CHANGE and _in_firm(actor))
+
+
+def _version_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _document_rule(actor, Action.VIEW, obj.document)
+
+
+def _grant_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if not _grants(actor).filter(pk=obj.pk).exists():
+        return False
+    return action == Action.VIEW or (
+        action == Action.CHANGE and _in_firm(actor) and actor.role in MATTER_EDITORS
+    )
+
+
+def _alert_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action in (Action.VIEW, Action.CHANGE) and _alerts(actor).filter(pk=obj.pk).exists()
+
+
+def _prior_party_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is PriorParty:
+        return action == Action.CREATE and _contractor(actor)
+    return action in (Action.VIEW, Action.DELETE) and (
+        _prior_parties(actor).filter(pk=obj.pk).exists()
+    )
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -567,6 +820,18 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     ProviderScorecard: _scorecard_rule,
     MatchWeights: _match_weights_rule,
     Engagement: _engagement_rule,
+    Client: _client_rule,
+    Matter: _matter_rule,
+    Party: _matter_part_rule,
+    Consent: _matter_part_rule,
+    ConflictCheck: _matter_part_rule,
+    Screen: _matter_part_rule,
+    Task: _task_rule,
+    Document: _document_rule,
+    DocumentVersion: _version_rule,
+    Grant: _grant_rule,
+    AccessAlert: _alert_rule,
+    PriorParty: _prior_party_rule,
 }
 
 

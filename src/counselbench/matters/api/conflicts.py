@@ -1,0 +1,5 @@
+"""API: conflicts."""
+
+from ninja import Router
+
+router = Router(tags=["conflicts"])
