@@ -1,0 +1,1 @@
+"""Deployment checks for matters (filled in by the documents work)."""

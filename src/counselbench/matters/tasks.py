@@ -1,0 +1,1 @@
+"""Background jobs for matters (filled in by the alerts work)."""
