@@ -11,6 +11,7 @@ class MatterErrorCode(StrEnum):
     NOT_A_FIRM_ATTORNEY = "not_a_firm_attorney"
     REVIEW_REQUIRED = "attorney_review_required"
     ENGAGEMENT_NOT_LIVE = "engagement_not_live"
+    GUIDE_NOT_ACKNOWLEDGED = "guide_not_acknowledged"
     # Consent and conflicts.
     CONSENT_MISSING = "consent_missing"
     CONSENT_ALREADY_RECORDED = "consent_already_recorded"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from counselbench.access import log
 from counselbench.access.policy import Action, Actor, fetch, require
+from counselbench.accounts.models import User
 from counselbench.core.errors import FieldError, Invalid, RuleViolation
 from counselbench.engagements.error_codes import EngagementErrorCode as Code
 from counselbench.engagements.models import (
@@ -33,11 +34,14 @@ RATING_FACTORS = {
 }
 
 
-def on_end(engagement: Engagement) -> None:
+def on_end(engagement: Engagement, *, by: User | None = None) -> None:
     """Run inside the transition to "ended". Every right at the firm flows from a live
-    engagement, so the actor's access ends with the state; the matters capability revokes its
-    explicit document grants here too."""
+    engagement, so the professional's access ends with the state (access.policy reads it on
+    every request); their document grants are stamped revoked here too, for the record."""
+    from counselbench.matters.services.grants import revoke_for_engagement
+
     now = timezone.now()
+    revoke_for_engagement(engagement, by=by, reason="The engagement ended.")
     engagement.access_revoked_at = now
     engagement.final_statement_requested_at = now
     engagement.save(update_fields=["access_revoked_at", "final_statement_requested_at"])

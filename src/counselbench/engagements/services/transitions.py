@@ -204,9 +204,14 @@ def transition(
         if to == S.ENDED:
             from counselbench.engagements.services.ending import on_end
 
-            on_end(engagement)
+            on_end(engagement, by=actor.user)
         if to == S.REPLACED:
             from counselbench.engagements.services.replacement import replace
+            from counselbench.matters.services.grants import revoke_for_engagement
+
+            revoke_for_engagement(
+                engagement, by=actor.user, reason="The professional was replaced."
+            )
 
             replace(actor, engagement, request=request)
     return engagement
