@@ -29,6 +29,7 @@ from counselbench.selfaudit.services import (
 )
 from counselbench.talent.models import SoftSkill
 from tests.factories import InvitationFactory
+from tests.matters import matrix as matters_matrix
 
 ROLES = (
     "anonymous",
@@ -1499,6 +1500,9 @@ ROUTES += [
         data=TEMPLATE,
     ),
 ]
+
+# Matters and secure delegation (issue 6): their own module, built on a delegation world.
+ROUTES += matters_matrix.routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

@@ -286,7 +286,12 @@ def _profiles(actor: Actor) -> models.QuerySet:
         ours = Candidate.objects.filter(
             professional=models.OuterRef("pk"), posting__organization=actor.organization
         )
-        return profiles.filter(models.Q(vetted_at__isnull=False) | models.Exists(ours))
+        engaged = Engagement.objects.filter(
+            professional=models.OuterRef("pk"), organization=actor.organization
+        )
+        return profiles.filter(
+            models.Q(vetted_at__isnull=False) | models.Exists(ours) | models.Exists(engaged)
+        )
     return profiles.filter(user=actor.user)
 
 
