@@ -112,7 +112,7 @@ def test_closing_the_task_ends_access(cast, delegation):
 
 
 def test_ending_the_engagement_cuts_access_at_once(cast, delegation):
-    task, docs = delegate(cast, delegation)
+    _task, docs = delegate(cast, delegation)
     engagement = delegation.engagement
     engagement.state = "ending"
     engagement.save(update_fields=["state"])

@@ -132,7 +132,12 @@ def open_matter(
     require(actor, Action.CREATE, Matter, "Owners and attorneys open matters.")
     firm = actor.current_organization
     errors: list[FieldError] = []
-    client = Client.objects.filter(organization=firm, pk=data.get("client_id")).first()
+    client_id = data.get("client_id")
+    client = (
+        Client.objects.filter(organization=firm, pk=client_id).first()
+        if isinstance(client_id, int)
+        else None
+    )
     if client is None:
         errors.append(FieldError("client_id", "Choose a client of this firm."))
     title = _text(errors, data, "title", 200, required=True)
@@ -140,7 +145,7 @@ def open_matter(
     jurisdiction = str(data.get("jurisdiction") or "").upper()
     if jurisdiction not in US_STATES:
         errors.append(FieldError("jurisdiction", "A US state or territory code, e.g. TX."))
-    practice_area = data.get("practice_area")
+    practice_area = str(data.get("practice_area") or "")
     if practice_area not in PracticeArea.values:
         errors.append(FieldError("practice_area", f"One of: {', '.join(PracticeArea.values)}."))
     opened_on = data.get("opened_on") or timezone.localdate()
@@ -353,7 +358,7 @@ def record_consent(
     errors: list[FieldError] = []
     consented_by = _text(errors, data, "consented_by", 200, required=True)
     scope = _text(errors, data, "scope", 5000, required=True)
-    method = data.get("method")
+    method = str(data.get("method") or "")
     if method not in ConsentMethod.values:
         errors.append(FieldError("method", f"One of: {', '.join(ConsentMethod.values)}."))
     consented_on = data.get("consented_on")
@@ -366,6 +371,7 @@ def record_consent(
         errors.append(FieldError("markup_disclosed", "Say whether the markup was disclosed."))
     if errors:
         raise Invalid("The consent record is incomplete.", fields=errors)
+    assert isinstance(consented_on, date) and isinstance(markup_disclosed, bool)
     if consent_in_force(matter) is not None:
         raise RuleViolation(
             Code.CONSENT_ALREADY_RECORDED,

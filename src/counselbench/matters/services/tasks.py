@@ -340,15 +340,16 @@ def assign_task(
         assignee = engagement.professional.user
         supervisor = supervisor or engagement.supervising_attorney
     else:
-        assignee = (
+        member = (
             User.objects.filter(
                 pk=assignee_id, memberships__organization_id=task.organization_id
             ).first()
             if isinstance(assignee_id, int)
             else None
         )
-        if assignee is None:
+        if member is None:
             raise Invalid.field("assignee_id", "Choose a member of the firm.")
+        assignee = member
     _guard(task, assignee, engagement, supervisor)
     if (
         engagement is not None
