@@ -7,426 +7,1092 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('engagements', '0002_seed_rules'),
-        ('organizations', '0001_initial'),
-        ('selfaudit', '0004_logged_minutes'),
-        ('talent', '0003_provider_scorecards'),
+        ("engagements", "0002_seed_rules"),
+        ("organizations", "0001_initial"),
+        ("selfaudit", "0004_logged_minutes"),
+        ("talent", "0003_provider_scorecards"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organization', 'Organization')], max_length=12)),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clients', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("organization", "Organization")],
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clients",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ClientContact',
+            name="ClientContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('title', models.CharField(blank=True, max_length=100)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='matters.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("title", models.CharField(blank=True, max_length=100)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="matters.client",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'pk'],
+                "ordering": ["title", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('filename', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('storage_name', models.CharField(max_length=300, unique=True)),
-                ('key_id', models.CharField(max_length=40)),
-                ('wrapped_key', models.BinaryField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='matters.document')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("filename", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("storage_name", models.CharField(max_length=300, unique=True)),
+                ("key_id", models.CharField(max_length=40)),
+                ("wrapped_key", models.BinaryField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="matters.document",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('jurisdiction', models.CharField(help_text='USPS code of the governing state', max_length=2)),
-                ('practice_area', models.CharField(choices=[('litigation', 'Civil litigation'), ('family', 'Family law'), ('estate_planning', 'Estate planning and probate'), ('real_estate', 'Real estate'), ('corporate', 'Corporate and transactional'), ('employment', 'Employment'), ('immigration', 'Immigration'), ('personal_injury', 'Personal injury'), ('criminal', 'Criminal defense'), ('bankruptcy', 'Bankruptcy'), ('intellectual_property', 'Intellectual property'), ('tax', 'Tax'), ('insurance_defense', 'Insurance defense'), ('general', 'General practice')], max_length=30)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('on_hold', 'On hold'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('opened_on', models.DateField()),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='matters.client')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matters', to='organizations.organization')),
-                ('responsible_attorney', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responsible_matters', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "jurisdiction",
+                    models.CharField(help_text="USPS code of the governing state", max_length=2),
+                ),
+                (
+                    "practice_area",
+                    models.CharField(
+                        choices=[
+                            ("litigation", "Civil litigation"),
+                            ("family", "Family law"),
+                            ("estate_planning", "Estate planning and probate"),
+                            ("real_estate", "Real estate"),
+                            ("corporate", "Corporate and transactional"),
+                            ("employment", "Employment"),
+                            ("immigration", "Immigration"),
+                            ("personal_injury", "Personal injury"),
+                            ("criminal", "Criminal defense"),
+                            ("bankruptcy", "Bankruptcy"),
+                            ("intellectual_property", "Intellectual property"),
+                            ("tax", "Tax"),
+                            ("insurance_defense", "Insurance defense"),
+                            ("general", "General practice"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("on_hold", "On hold"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("opened_on", models.DateField()),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="matters.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matters",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "responsible_attorney",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsible_matters",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_on', '-pk'],
+                "ordering": ["-opened_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='matter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='matters.matter'),
+            model_name="document",
+            name="matter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="matters.matter",
+            ),
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consented_by', models.CharField(help_text='Who gave consent for the client', max_length=200)),
-                ('consented_on', models.DateField()),
-                ('method', models.CharField(choices=[('engagement_letter', 'Engagement letter'), ('written', 'Signed writing'), ('email', 'Email'), ('verbal', 'Verbal, confirmed in the file')], max_length=20)),
-                ('scope', models.TextField()),
-                ('markup_disclosed', models.BooleanField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consented_by",
+                    models.CharField(help_text="Who gave consent for the client", max_length=200),
+                ),
+                ("consented_on", models.DateField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("engagement_letter", "Engagement letter"),
+                            ("written", "Signed writing"),
+                            ("email", "Email"),
+                            ("verbal", "Verbal, confirmed in the file"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("scope", models.TextField()),
+                ("markup_disclosed", models.BooleanField()),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_at', '-pk'],
+                "ordering": ["-recorded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictCheck',
+            name="ConflictCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('clear', 'No conflict found'), ('hits', 'Possible conflict: an attorney must clear it'), ('cleared', 'Cleared by an attorney')], max_length=8)),
-                ('hits', models.JSONField(default=list)),
-                ('threshold', models.PositiveSmallIntegerField()),
-                ('run_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('cleared_at', models.DateTimeField(blank=True, null=True)),
-                ('clearance_reason', models.TextField(blank=True)),
-                ('cleared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('professional', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='conflict_checks', to='talent.professionalprofile')),
-                ('run_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflict_checks', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("clear", "No conflict found"),
+                            ("hits", "Possible conflict: an attorney must clear it"),
+                            ("cleared", "Cleared by an attorney"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("hits", models.JSONField(default=list)),
+                ("threshold", models.PositiveSmallIntegerField()),
+                ("run_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("cleared_at", models.DateTimeField(blank=True, null=True)),
+                ("clearance_reason", models.TextField(blank=True)),
+                (
+                    "cleared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflict_checks",
+                        to="talent.professionalprofile",
+                    ),
+                ),
+                (
+                    "run_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflict_checks",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-run_at', '-pk'],
+                "ordering": ["-run_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AccessAlert',
+            name="AccessAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(choices=[('download_volume', 'Many downloads in an hour'), ('off_hours', 'Access outside declared working hours'), ('denied_burst', 'A burst of denied requests')], max_length=20)),
-                ('summary', models.CharField(max_length=300)),
-                ('evidence', models.JSONField(default=dict)),
-                ('window_start', models.DateTimeField()),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_alerts', to='organizations.organization')),
-                ('subject', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("download_volume", "Many downloads in an hour"),
+                            ("off_hours", "Access outside declared working hours"),
+                            ("denied_burst", "A burst of denied requests"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300)),
+                ("evidence", models.JSONField(default=dict)),
+                ("window_start", models.DateTimeField()),
+                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_alerts",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
+                "ordering": ["-raised_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('client', 'Client'), ('adverse', 'Adverse party'), ('counsel', 'Opposing counsel'), ('witness', 'Witness')], max_length=10)),
-                ('normalized', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("client", "Client"),
+                            ("adverse", "Adverse party"),
+                            ("counsel", "Opposing counsel"),
+                            ("witness", "Witness"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("normalized", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'parties',
-                'ordering': ['role', 'name', 'pk'],
+                "verbose_name_plural": "parties",
+                "ordering": ["role", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PriorParty',
+            name="PriorParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('normalized', models.CharField(editable=False, max_length=200)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('declared_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prior_parties', to='talent.professionalprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("normalized", models.CharField(editable=False, max_length=200)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prior_parties",
+                        to="talent.professionalprofile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'prior parties',
-                'ordering': ['name', 'pk'],
+                "verbose_name_plural": "prior parties",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Screen',
+            name="Screen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screens', to='matters.matter')),
-                ('removed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screens",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('instructions', models.TextField(blank=True)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('estimate_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('needs_rework', 'Needs rework'), ('done', 'Done')], default='todo', max_length=12)),
-                ('rework_count', models.PositiveSmallIntegerField(default=0)),
-                ('attorney_review_required', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('state_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_tasks', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matter_tasks', to='selfaudit.taskcategory')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='engagements.engagement')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='matters.matter')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matter_tasks', to='organizations.organization')),
-                ('supervising_attorney', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supervised_tasks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("instructions", models.TextField(blank=True)),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("estimate_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("needs_rework", "Needs rework"),
+                            ("done", "Done"),
+                        ],
+                        default="todo",
+                        max_length=12,
+                    ),
+                ),
+                ("rework_count", models.PositiveSmallIntegerField(default=0)),
+                ("attorney_review_required", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("state_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matter_tasks",
+                        to="selfaudit.taskcategory",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="engagements.engagement",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matter_tasks",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "supervising_attorney",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervised_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(max_length=300)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoke_reason', models.CharField(blank=True, max_length=300)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='matters.document')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='engagements.engagement')),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('grantee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_grants', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='matters.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.CharField(max_length=300)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoke_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="matters.document",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="engagements.engagement",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "grantee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="matters.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-granted_at', '-pk'],
+                "ordering": ["-granted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaskComment',
+            name="TaskComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='matters.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="matters.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaskDocument',
+            name="TaskDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attached_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('attached_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='matters.document')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='matters.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attached_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "attached_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="matters.document",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="matters.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['attached_at', 'pk'],
+                "ordering": ["attached_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaskEvent',
+            name="TaskEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('needs_rework', 'Needs rework'), ('done', 'Done')], max_length=12)),
-                ('to_status', models.CharField(choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('needs_rework', 'Needs rework'), ('done', 'Done')], max_length=12)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='matters.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("needs_rework", "Needs rework"),
+                            ("done", "Done"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("needs_rework", "Needs rework"),
+                            ("done", "Done"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="matters.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TaskReview',
+            name="TaskReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approved', 'Approved'), ('rework', 'Sent back for rework')], max_length=8)),
-                ('notes', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='matters.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approved", "Approved"), ("rework", "Sent back for rework")],
+                        max_length=8,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="matters.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reviewed_at', 'pk'],
+                "ordering": ["reviewed_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'name'], name='client_firm_name'),
+            model_name="client",
+            index=models.Index(fields=["organization", "name"], name="client_firm_name"),
         ),
         migrations.AddConstraint(
-            model_name='client',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organization'])), name='client_kind_valid'),
+            model_name="client",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["person", "organization"])),
+                name="client_kind_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='documentversion',
-            index=models.Index(fields=['key_id'], name='docversion_key'),
+            model_name="documentversion",
+            index=models.Index(fields=["key_id"], name="docversion_key"),
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='docversion_unique'),
+            model_name="documentversion",
+            constraint=models.UniqueConstraint(
+                fields=("document", "number"), name="docversion_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['organization', 'status'], name='matter_firm_status'),
+            model_name="matter",
+            index=models.Index(fields=["organization", "status"], name="matter_firm_status"),
         ),
         migrations.AddConstraint(
-            model_name='matter',
-            constraint=models.UniqueConstraint(fields=('organization', 'number'), name='matter_number_unique'),
+            model_name="matter",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "number"), name="matter_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matter',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'on_hold', 'closed'])), name='matter_status_valid'),
+            model_name="matter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "on_hold", "closed"])),
+                name="matter_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matter',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='matter_closed_after_opened'),
+            model_name="matter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_on__isnull", True),
+                    ("closed_on__gte", models.F("opened_on")),
+                    _connector="OR",
+                ),
+                name="matter_closed_after_opened",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['matter', 'title'], name='document_matter_title'),
+            model_name="document",
+            index=models.Index(fields=["matter", "title"], name="document_matter_title"),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('matter',), name='consent_one_live'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("matter",),
+                name="consent_one_live",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['engagement_letter', 'written', 'email', 'verbal'])), name='consent_method_valid'),
+            model_name="consent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("method__in", ["engagement_letter", "written", "email", "verbal"])
+                ),
+                name="consent_method_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='conflictcheck',
-            index=models.Index(fields=['matter', 'professional'], name='conflict_matter_pro'),
+            model_name="conflictcheck",
+            index=models.Index(fields=["matter", "professional"], name="conflict_matter_pro"),
         ),
         migrations.AddConstraint(
-            model_name='conflictcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['clear', 'hits', 'cleared'])), name='conflict_status_valid'),
+            model_name="conflictcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["clear", "hits", "cleared"])),
+                name="conflict_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflictcheck',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cleared'), _negated=True), ('cleared_at__isnull', False), _connector='OR'), name='conflict_cleared_has_time'),
+            model_name="conflictcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cleared"), _negated=True),
+                    ("cleared_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="conflict_cleared_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessalert',
-            constraint=models.UniqueConstraint(fields=('organization', 'rule', 'subject', 'window_start'), name='alert_once_per_window'),
+            model_name="accessalert",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "rule", "subject", "window_start"),
+                name="alert_once_per_window",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessalert',
-            constraint=models.CheckConstraint(condition=models.Q(('rule__in', ['download_volume', 'off_hours', 'denied_burst'])), name='alert_rule_valid'),
+            model_name="accessalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rule__in", ["download_volume", "off_hours", "denied_burst"])),
+                name="alert_rule_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='party',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['client', 'adverse', 'counsel', 'witness'])), name='party_role_valid'),
+            model_name="party",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["client", "adverse", "counsel", "witness"])),
+                name="party_role_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='screen',
-            index=models.Index(fields=['user', 'matter'], name='screen_user_matter'),
+            model_name="screen",
+            index=models.Index(fields=["user", "matter"], name="screen_user_matter"),
         ),
         migrations.AddConstraint(
-            model_name='screen',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('matter', 'user'), name='screen_live'),
+            model_name="screen",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("removed_at__isnull", True)),
+                fields=("matter", "user"),
+                name="screen_live",
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['matter', 'status'], name='task_matter_status'),
+            model_name="task",
+            index=models.Index(fields=["matter", "status"], name="task_matter_status"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['engagement', 'status'], name='task_engagement_status'),
+            model_name="task",
+            index=models.Index(fields=["engagement", "status"], name="task_engagement_status"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['organization', 'status'], name='task_firm_status'),
+            model_name="task",
+            index=models.Index(fields=["organization", "status"], name="task_firm_status"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['assignee', 'status'], name='task_assignee_status'),
+            model_name="task",
+            index=models.Index(fields=["assignee", "status"], name="task_assignee_status"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['todo', 'in_progress', 'submitted', 'needs_rework', 'done'])), name='task_status_valid'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["todo", "in_progress", "submitted", "needs_rework", "done"])
+                ),
+                name="task_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('engagement__isnull', True), models.Q(('assignee__isnull', False), ('supervising_attorney__isnull', False)), _connector='OR'), name='task_contractor_supervised'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("engagement__isnull", True),
+                    models.Q(("assignee__isnull", False), ("supervising_attorney__isnull", False)),
+                    _connector="OR",
+                ),
+                name="task_contractor_supervised",
+            ),
         ),
         migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['grantee', 'document'], name='grant_grantee_document'),
+            model_name="grant",
+            index=models.Index(fields=["grantee", "document"], name="grant_grantee_document"),
         ),
         migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('task', 'document', 'grantee'), name='grant_one_live'),
+            model_name="grant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("task", "document", "grantee"),
+                name="grant_one_live",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskdocument',
-            constraint=models.UniqueConstraint(fields=('task', 'document'), name='task_document_unique'),
+            model_name="taskdocument",
+            constraint=models.UniqueConstraint(
+                fields=("task", "document"), name="task_document_unique"
+            ),
         ),
     ]
