@@ -295,3 +295,34 @@ def test_my_tasks_costs_the_same_queries_for_one_task_or_many(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get("/api/v1/tasks?mine=true")
     assert response.json()["count"] == 9
+
+
+def test_reassigning_a_task_moves_the_grants_to_the_new_assignee(cast, delegation):
+    task, docs = delegate(cast, delegation)
+    services.assign_task(cast.actor("attorney"), task_id=task.pk, assignee_id=cast.staff.pk)
+    assert seen_by_contractor(cast) == set()
+    revoked = Grant.objects.filter(task=task, grantee=cast.contractor)
+    assert all(g.revoke_reason == "The task was reassigned." for g in revoked)
+    assert revoked.count() == len(docs)
+
+
+def test_an_owner_screened_from_a_matter_does_not_see_its_alerts(cast, delegation):
+    from django.utils import timezone
+
+    from counselbench.matters.models import AccessAlert
+    from counselbench.organizations.models import Membership, Role
+
+    AccessAlert.objects.create(
+        organization=cast.firm,
+        matter=delegation.matter,
+        subject=cast.contractor,
+        rule="download_volume",
+        summary="Many downloads",
+        window_start=timezone.now(),
+    )
+    Membership.objects.filter(user=cast.attorney).update(role=Role.OWNER)  # a second owner
+    matter_services.screen_person(
+        cast.actor("owner"), matter_id=delegation.matter.pk, user_id=cast.attorney.pk, reason="Wall"
+    )
+    assert cast.client("owner").get("/api/v1/access-alerts").json()["count"] == 1
+    assert cast.client("attorney").get("/api/v1/access-alerts").json()["count"] == 0

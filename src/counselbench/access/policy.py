@@ -467,7 +467,10 @@ def _screens(actor: Actor) -> models.QuerySet:
 def _alerts(actor: Actor) -> models.QuerySet:
     if actor.role != Role.OWNER or actor.organization is None:
         return AccessAlert.objects.none()
-    return AccessAlert.objects.filter(organization=actor.organization)
+    # An owner screened from a matter does not see its alerts either (the wall overrides roles).
+    return AccessAlert.objects.filter(organization=actor.organization).exclude(
+        matter_id__in=_screened_matters(actor)
+    )
 
 
 def _prior_parties(actor: Actor) -> models.QuerySet:
