@@ -322,6 +322,11 @@ elif DOCUMENT_STORAGE == "s3":
 else:
     raise ImproperlyConfigured(f"DOCUMENT_STORAGE={DOCUMENT_STORAGE!r}: use filesystem or s3")
 
+# --- Conflict checks (matters.conflicts): a name pair scoring at least this (0–100) is a hit.
+CONFLICT_MATCH_THRESHOLD = env.int("CONFLICT_MATCH_THRESHOLD", default=88)
+if not 50 <= CONFLICT_MATCH_THRESHOLD <= 100:
+    raise ImproperlyConfigured("CONFLICT_MATCH_THRESHOLD must be from 50 to 100")
+
 # --- Access alerts (matters.services.alerts) --------------------------------------------------
 ACCESS_ALERT_DOWNLOADS_PER_HOUR = env.int("ACCESS_ALERT_DOWNLOADS_PER_HOUR", default=20)
 ACCESS_ALERT_DENIED_PER_10_MINUTES = env.int("ACCESS_ALERT_DENIED_PER_10_MINUTES", default=5)

@@ -474,7 +474,8 @@ def _alerts(actor: Actor) -> models.QuerySet:
 
 
 def _prior_parties(actor: Actor) -> models.QuerySet:
-    """A professional's declarations are theirs: firms learn only whether they match."""
+    """A professional's declarations are theirs: a firm sees a declared name only inside a
+    conflict-check hit, where it matched a party of the firm's own matter."""
     if actor.organization is not None:
         return PriorParty.objects.none()
     return PriorParty.objects.filter(profile__user=actor.user)
