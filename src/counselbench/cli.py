@@ -1,4 +1,5 @@
-"""`counselbench`, the command line: serve, migrate, demo, token, verify-log, worker, check."""
+"""`counselbench`, the command line: serve, migrate, demo, token, verify-log, worker,
+rotate-document-keys, check."""
 
 from __future__ import annotations
 
@@ -186,6 +187,34 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_rotate_document_keys(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from counselbench.matters.services.documents import rotate_document_keys
+
+    try:
+        report = rotate_document_keys()
+    except ImproperlyConfigured as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    before = ", ".join(f"{key}: {n}" for key, n in sorted(report.before.items())) or "none"
+    print(f"Versions by master key before: {before}")
+    print(
+        f"Re-wrapped {report.rewrapped} of {report.total} document versions under "
+        f"{report.key_id!r}; {report.already_current} were already under it."
+    )
+    if report.failed:
+        print(
+            f"FAILED: {len(report.failed)} versions could not be unwrapped (their master key is "
+            f"missing or wrong): ids {', '.join(map(str, report.failed[:20]))}. Keep their old "
+            "key in DOCUMENT_KEYS and run again.",
+            file=sys.stderr,
+        )
+        return 1
+    print("Every version is under the current key; older keys may now be removed.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
@@ -258,6 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="run background tasks and the periodic-job scheduler")
     p.add_argument("--no-scheduler", action="store_true")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser(
+        "rotate-document-keys",
+        help="re-wrap every document's key under DOCUMENT_KEY_ID (files are not rewritten)",
+    )
+    p.set_defaults(func=cmd_rotate_document_keys)
 
     p = sub.add_parser("check", help="configuration checks (--deploy unless DEBUG) and migrations")
     p.add_argument("--deploy", action="store_true")

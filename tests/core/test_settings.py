@@ -1,5 +1,6 @@
 """Settings fail loudly, and production settings pass Django's deployment checks."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -40,6 +41,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path}/check.sqlite3",
         "SECRET_KEY": "k" * 20 + "a-long-and-random-enough-production-secret-value-x9",
         "SITE_URL": "https://counselbench.example.com",
+        # Documents at rest under a real master key (without one, check --deploy warns).
+        "DOCUMENT_KEYS": "prod1:" + base64.b64encode(b"k" * 32).decode(),
     }
     unmigrated = _run("check", "--deploy", **production)
     assert unmigrated.returncode == 1 and "Unapplied migrations" in unmigrated.stderr
