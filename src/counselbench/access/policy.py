@@ -398,9 +398,9 @@ def _tasks(actor: Actor) -> models.QuerySet:
     if _in_firm(actor):
         tasks = Task.objects.filter(organization=actor.organization)
     elif _contractor(actor):
-        tasks = Task.objects.filter(
-            engagement__professional__user=actor.user, engagement__state__in=LIVE_STATES
-        )
+        # Through the ids of their live engagements: two joins fewer to plan (bench/delegation.py).
+        live = Engagement.objects.filter(professional__user=actor.user, state__in=LIVE_STATES)
+        tasks = Task.objects.filter(engagement_id__in=live.values("pk"))
     else:
         return Task.objects.none()
     return tasks.exclude(matter_id__in=_screened_matters(actor))
