@@ -15,6 +15,7 @@ urlpatterns = [
     path("audits/", include("counselbench.selfaudit.urls")),
     path("talent/", include("counselbench.talent.urls")),
     path("engagements/", include("counselbench.engagements.urls")),
+    path("matters/", include("counselbench.matters.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ def navigation_for(actor: Actor) -> list[NavItem]:
             items.append(NavItem("Self-audit", "selfaudit:audit_list"))
             items.append(NavItem("Talent", "talent:postings"))
             items.append(NavItem("Engagements", "engagements:list"))
+            items.append(NavItem("Matters", "matters:list"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -30,5 +31,6 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         items.append(NavItem("My profile", "talent:my_profile"))
         items.append(NavItem("Jobs", "talent:jobs"))
         items.append(NavItem("Engagements", "engagements:list"))
+        items.append(NavItem("My tasks", "matters:my_tasks"))
     items.append(NavItem("Account", "accounts:profile"))
     return items
