@@ -453,6 +453,7 @@ def test_the_owner_sees_the_access_trail_and_the_attorney_does_not(cast, work, d
     owner_page = cast.client("owner").get(url("detail", delegation.matter.pk)).content.decode()
     assert "Access trail" in owner_page and "documents.download" in owner_page
     assert "grants.granted" in owner_page and cast.contractor.email in owner_page
+    assert "tasks.assigned" in owner_page, "task moves are on the matter's trail too"
     attorney_page = cast.client("attorney").get(url("detail", delegation.matter.pk))
     assert "Access trail" not in attorney_page.content.decode()
     assert AccessLogEntry.objects.filter(action="documents.download").exists()

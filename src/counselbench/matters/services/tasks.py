@@ -199,7 +199,7 @@ def update_task(
             actor=actor,
             obj=task,
             request=request,
-            detail={"fields": sorted(changes)},
+            detail={"fields": sorted(changes), "matter_id": task.matter_id},
         )
     return task
 
@@ -381,6 +381,7 @@ def assign_task(
             obj=task,
             request=request,
             detail={
+                "matter_id": task.matter_id,
                 "assignee_id": assignee.pk,
                 "engagement_id": getattr(engagement, "pk", None),
                 "supervising_attorney_id": getattr(supervisor, "pk", None),
@@ -470,7 +471,7 @@ def transition(
             organization=task.organization_id,
             obj=task,
             request=request,
-            detail={"from": frm, "to": to},
+            detail={"from": frm, "to": to, "matter_id": task.matter_id},
         )
     return task
 
