@@ -1502,7 +1502,7 @@ ROUTES += [
 ]
 
 # Matters and secure delegation (issue 6): their own module, built on a delegation world.
-ROUTES += matters_matrix.routes(Route)
+ROUTES += matters_matrix.routes(Route) + matters_matrix.page_routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

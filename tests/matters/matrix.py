@@ -400,3 +400,87 @@ def routes(Route):  # noqa: N803 - the matrix's Route class
             (401, 200, 404, 404, 404, 404, 404, 404),
         ),
     ]
+
+
+LOGIN = "login"
+# anon, owner, attorney, staff, provider_admin, vetting_staff, contractor, outsider
+FIRM_LIST = (LOGIN, 200, 200, 200, 404, 404, 404, 200)
+FIRM_PAGE = (LOGIN, 200, 200, 200, 404, 404, 404, 404)
+EDITOR_FORM = (LOGIN, 200, 200, 403, 403, 403, 403, 200)
+# An empty form: refused as invalid (422) for those allowed, before anything changes.
+EDITOR_INVALID = (LOGIN, 422, 422, 403, 404, 404, 404, 404)
+EDITOR_ACT = (LOGIN, 302, 302, 403, 404, 404, 404, 404)
+TASK_PAGE = (LOGIN, 200, 200, 200, 404, 404, 200, 404)
+TASK_EDITOR_ACT = (LOGIN, 302, 302, 403, 404, 404, 403, 404)
+
+
+def page_routes(Route):  # noqa: N803 - the matrix's Route class
+    def page(method, pattern, url, expect, data=None):
+        return Route(f"matters/{pattern}", method, url, expect, data=data or {})
+
+    return [
+        page("GET", "", lambda c: "/matters/", FIRM_LIST),
+        page("GET", "new/", lambda c: "/matters/new/", EDITOR_FORM),
+        page("GET", "<int:matter_id>/", _path("/matters/{m}/", m="matter"), FIRM_PAGE),
+        page("POST", "<int:matter_id>/edit/", _path("/matters/{m}/edit/", m="matter"),
+             EDITOR_INVALID),
+        page("POST", "<int:matter_id>/parties/", _path("/matters/{m}/parties/", m="matter"),
+             EDITOR_ACT),
+        page("POST", "<int:matter_id>/parties/<int:party_id>/remove/",
+             _path("/matters/{m}/parties/{p}/remove/", m="matter", p="party"), EDITOR_ACT),
+        page("POST", "<int:matter_id>/consent/", _path("/matters/{m}/consent/", m="matter"),
+             EDITOR_INVALID),
+        page("POST", "<int:matter_id>/consent/withdraw/",
+             _path("/matters/{m}/consent/withdraw/", m="matter"), EDITOR_ACT),
+        page("POST", "<int:matter_id>/conflict-check/",
+             _path("/matters/{m}/conflict-check/", m="matter"), EDITOR_ACT),
+        page("POST", "conflict-checks/<int:check_id>/clear/",
+             _path("/matters/conflict-checks/{k}/clear/", k="check"),
+             (LOGIN, 302, 302, 404, 404, 404, 404, 404)),  # staff are screened from that matter
+        page("POST", "<int:matter_id>/screens/", _path("/matters/{m}/screens/", m="matter"),
+             EDITOR_INVALID),
+        page("POST", "<int:matter_id>/screens/<int:screen_id>/remove/",
+             _path("/matters/{m}/screens/{s}/remove/", m="bare", s="screen"),
+             (LOGIN, 302, 302, 404, 404, 404, 404, 404)),
+        page("POST", "<int:matter_id>/documents/", _path("/matters/{m}/documents/", m="matter"),
+             (LOGIN, 422, 422, 422, 404, 404, 404, 404)),
+        page("POST", "documents/<int:document_id>/versions/",
+             _path("/matters/documents/{d}/versions/", d="granted"),
+             (LOGIN, 302, 302, 302, 404, 404, 403, 404)),
+        page("GET", "documents/<int:document_id>/download/",
+             _path("/matters/documents/{d}/download/", d="granted"), TASK_PAGE),
+        page("GET", "alerts/", lambda c: "/matters/alerts/",
+             (LOGIN, 200, 403, 403, 403, 403, 403, 200)),
+        page("POST", "alerts/<int:alert_id>/acknowledge/",
+             _path("/matters/alerts/{a}/acknowledge/", a="alert"),
+             (LOGIN, 302, 404, 404, 404, 404, 404, 404)),
+        page("GET", "tasks/", lambda c: "/matters/tasks/", FIRM_LIST),
+        page("GET", "tasks/new/", lambda c: "/matters/tasks/new/",
+             (LOGIN, 200, 200, 200, 403, 403, 403, 200)),
+        page("GET", "tasks/<int:task_id>/", _path("/matters/tasks/{t}/", t="task"), TASK_PAGE),
+        page("POST", "tasks/<int:task_id>/transition/",
+             _path("/matters/tasks/{t}/transition/", t="task"),
+             (LOGIN, 302, 302, 302, 404, 404, 302, 404)),
+        page("POST", "tasks/<int:task_id>/comments/",
+             _path("/matters/tasks/{t}/comments/", t="task"),
+             (LOGIN, 302, 302, 302, 404, 404, 302, 404)),
+        page("POST", "tasks/<int:task_id>/assign/", _path("/matters/tasks/{t}/assign/", t="task"),
+             (LOGIN, 422, 422, 403, 404, 404, 403, 404)),
+        page("POST", "tasks/<int:task_id>/documents/",
+             _path("/matters/tasks/{t}/documents/", t="task"), TASK_EDITOR_ACT),
+        page("POST", "tasks/<int:task_id>/documents/<int:document_id>/detach/",
+             _path("/matters/tasks/{t}/documents/{d}/detach/", t="task", d="granted"),
+             TASK_EDITOR_ACT),
+        page("POST", "tasks/<int:task_id>/work-product/",
+             _path("/matters/tasks/{t}/work-product/", t="task"),
+             (LOGIN, 403, 403, 403, 404, 404, 422, 404)),  # only the assignee; empty is invalid
+        page("POST", "grants/<int:grant_id>/revoke/",
+             _path("/matters/grants/{g}/revoke/", g="grant"), TASK_EDITOR_ACT),
+        page("GET", "my-tasks/", lambda c: "/matters/my-tasks/",
+             (LOGIN, 200, 200, 200, 404, 404, 200, 200)),
+        page("GET", "prior-parties/", lambda c: "/matters/prior-parties/",
+             (LOGIN, 404, 404, 404, 404, 404, 200, 404)),
+        page("POST", "prior-parties/<int:prior_party_id>/remove/",
+             _path("/matters/prior-parties/{p}/remove/", p="prior"),
+             (LOGIN, 404, 404, 404, 404, 404, 302, 404)),
+    ]  # fmt: skip
