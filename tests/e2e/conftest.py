@@ -43,7 +43,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SERVER_START_TIMEOUT = 90  # seconds: migrate + collectstatic + demo data + gunicorn boot
+# Seconds for migrate + collectstatic + demo data + gunicorn boot; a loaded machine needs more.
+SERVER_START_TIMEOUT = int(os.environ.get("E2E_SERVER_START_TIMEOUT", "180"))
 DESKTOP = {"width": 1280, "height": 900}
 
 # Local requests must never go through a proxy configured in the environment.

@@ -3,7 +3,8 @@ records the client's consent, runs the conflict check for the engaged paralegal,
 deposition-summary task for her and attaches two documents; the paralegal, on a phone, sees
 exactly those two documents, starts and submits; the attorney sends it back once with a note, the
 paralegal resubmits, the attorney approves; a court-appearance task for the paralegal is refused
-with the rule named; the owner sees the access trail on the matter. No console errors.
+with the rule named; a burst of downloads raises an alert the owner sees; the owner sees the
+access trail on the matter; ending the engagement cuts the paralegal's access. No console errors.
 
 The cast is a firm of its own (built with the test factories straight into the server's
 database), so nothing here depends on, or disturbs, the demo data the other walkthroughs use.
@@ -59,7 +60,8 @@ SEED = textwrap.dedent(
 )
 
 
-def _seed(server: Server) -> None:
+def _run_in_server(server: Server, code: str) -> str:
+    """Run Python against the server's database (its DATA_DIR), as a worker process would."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY_FILE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="counselbench.settings",
@@ -69,7 +71,7 @@ def _seed(server: Server) -> None:
         PYTHONPATH=str(REPO_ROOT),
     )
     done = subprocess.run(
-        [sys.executable, "-c", SEED],
+        [sys.executable, "-c", code],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -78,6 +80,22 @@ def _seed(server: Server) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _seed(server: Server) -> None:
+    _run_in_server(server, SEED)
+
+
+# The periodic anomaly job, run once now (a worker runs it every ten minutes).
+DETECT = textwrap.dedent(
+    """
+    import django
+    django.setup()
+    from counselbench.matters.services.alerts import detect_anomalies
+    print(len(detect_anomalies()))
+    """
+)
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +311,27 @@ def test_9_the_paralegal_resubmits(tabs: dict[str, Page], paths: dict[str, str])
     expect(tab.locator("#task-status")).to_have_text("Submitted")
 
 
+def test_9b_a_burst_of_downloads_raises_an_alert_for_the_owner(
+    tabs: dict[str, Page], paths: dict[str, str], server: Server
+) -> None:
+    paralegal = tabs["paralegal"]
+    paralegal.goto(paths["task"])
+    url = paralegal.locator("#documents .document-row").first.locator("a[href*='/download/']")
+    url = url.first.get_attribute("href")
+    assert url and "/download/" in url
+    paths["download"] = url
+    for _ in range(21):  # one more than the hourly limit
+        assert paralegal.request.get(url).status == 200
+    assert int(_run_in_server(server, DETECT).strip().splitlines()[-1]) >= 1
+    owner = tabs["owner"]
+    owner.goto("/matters/alerts/")
+    expect(owner.locator("main")).to_contain_text("Priya Nair downloaded 2")
+    expect(owner.locator("main")).to_contain_text("(limit 20)")
+    both_widths(owner, "14b-alert-burst")
+    owner.goto(paths["matter"])
+    expect(owner.locator("main")).to_contain_text("(limit 20)")  # shown on the matter too
+
+
 def test_10_the_attorney_approves(tabs: dict[str, Page], paths: dict[str, str]) -> None:
     tab = tabs["attorney"]
     tab.goto(paths["task"])
@@ -327,9 +366,39 @@ def test_11_the_owner_sees_the_access_trail_on_the_matter(
     both_widths(paralegal, "15-prior-parties")
 
 
+def test_11b_ending_the_engagement_cuts_the_paralegals_access(
+    tabs: dict[str, Page], paths: dict[str, str]
+) -> None:
+    paralegal = tabs["paralegal"]
+    paralegal.goto(paths["task"])
+    expect(paralegal.locator("#task-status")).to_have_text("Done")  # her history, while engaged
+    owner = tabs["owner"]
+    owner.goto("/engagements/")
+    owner.locator("tr", has_text="Priya Nair").get_by_role("link").first.click()
+    moves = owner.locator("#moves")
+    moves.get_by_label("Reason for “Give notice”").fill("The deposition backlog is cleared.")
+    moves.get_by_role("button", name="Give notice").click()
+    owner.locator("#moves").get_by_role("button", name="End the engagement").click()
+    expect(owner.locator("main")).to_contain_text("Ended")
+    assert paralegal.request.get(paths["download"]).status == 404
+    assert paralegal.goto(paths["task"]).status == 404
+    paralegal.goto("/matters/my-tasks/")
+    expect(paralegal.locator("main")).not_to_contain_text(TASK_TITLE)
+
+
+def paths_task_page(error: str) -> bool:
+    return re.search(r"/matters/tasks/\d+/", error) is not None
+
+
 def test_12_no_console_errors_in_matters(console: ConsoleLog) -> None:
     # The refused court-appearance form comes back with HTTP 422, as every refused form here
     # does; Chromium logs that status. It is the refusal step 6 wants, not an error.
     refused = "status of 422 (Unprocessable Entity) (source: "
-    unexpected = [e for e in console.errors if not (refused in e and "/matters/tasks/new/" in e)]
+    gone = "status of 404 (Not Found) (source: "  # the ended engagement's task page, step 11b
+    unexpected = [
+        e
+        for e in console.errors
+        if not (refused in e and "/matters/tasks/new/" in e)
+        and not (gone in e and paths_task_page(e))
+    ]
     assert not unexpected, unexpected
