@@ -212,7 +212,12 @@ def _off_hours(entries: QuerySet[AccessLogEntry]) -> list[_Finding]:
         first, last = accesses[0]["created_at"], accesses[-1]["created_at"]
         hours = f"{_clock(accesses[0]['work_start'])}–{_clock(accesses[0]['work_end'])}"
         n = len(accesses)
-        when = f"at {first:%H:%M} UTC" if n == 1 else f"between {first:%H:%M} and {last:%H:%M} UTC"
+        same_minute = f"{first:%H:%M}" == f"{last:%H:%M}"
+        when = (
+            f"at {first:%H:%M} UTC"
+            if n == 1 or same_minute
+            else f"between {first:%H:%M} and {last:%H:%M} UTC"
+        )
         findings.append(
             _Finding(
                 organization_id=organization_id,
