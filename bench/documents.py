@@ -7,7 +7,7 @@ measures, one after the other, each `--rounds` times:
 
 - **plain**: reading the plaintext file from disk in the same 1 MiB chunks (the floor);
 - **service**: `services.documents.open_download(...)`'s iterator (unwrap the data key, read the
-  stored file, decrypt and authenticate every chunk, check the SHA-256, write the access log);
+  stored file, decrypt and authenticate every chunk, write the access log);
 - **http**: `GET /api/v1/documents/{id}/download` on the real server (`counselbench serve`,
   gunicorn), read by a client in this process.
 
