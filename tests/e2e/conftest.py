@@ -267,6 +267,11 @@ class ConsoleLog:
         page = message.page.url if message.page else "?"
         self.errors.append(f"{message.text} (source: {where or '?'}; page: {page})")
 
+    def forget(self, expected: Callable[[str], bool]) -> None:
+        """Drop the errors a walkthrough caused on purpose (a refused form's 422), so the other
+        walkthroughs' checks, which share this log, see only real ones."""
+        self.errors[:] = [error for error in self.errors if not expected(error)]
+
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
