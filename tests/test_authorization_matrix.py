@@ -28,6 +28,7 @@ from counselbench.selfaudit.services import (
     create_audit,
 )
 from counselbench.talent.models import SoftSkill
+from tests.billing import matrix as billing_matrix
 from tests.factories import InvitationFactory
 from tests.matters import matrix as matters_matrix
 
@@ -1503,6 +1504,8 @@ ROUTES += [
 
 # Matters and secure delegation (issue 6): their own module, built on a delegation world.
 ROUTES += matters_matrix.routes(Route) + matters_matrix.page_routes(Route)
+# Billing (issue 7): time entries so far.
+ROUTES += billing_matrix.routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from counselbench.accounts.api import router as accounts_router
 from counselbench.accounts.services import authenticate_token
+from counselbench.billing.api import router as billing_router
 from counselbench.core.errors import CoreErrorCode, DomainError, FieldError, error_payload
 from counselbench.core.throttling import AnonymousThrottle, UserThrottle
 from counselbench.engagements.api import router as engagements_router
@@ -114,6 +115,7 @@ api.add_router("", selfaudit_router)
 api.add_router("", talent_router)
 api.add_router("", engagements_router)
 api.add_router("", matters_router)
+api.add_router("", billing_router)
 
 
 def _respond(request: HttpRequest, status: int, payload: dict) -> HttpResponse:

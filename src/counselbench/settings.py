@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "counselbench.selfaudit",
     "counselbench.engagements",
     "counselbench.matters",
+    "counselbench.billing",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 
 from counselbench.access.models import AccessLogEntry
 from counselbench.accounts.models import ApiToken, User
+from counselbench.billing.models import BillingRate, TimeEntry
 from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
 from counselbench.engagements.models import LIVE_STATES, Engagement
 from counselbench.matters.models import (
@@ -481,6 +482,36 @@ def _prior_parties(actor: Actor) -> models.QuerySet:
     return PriorParty.objects.filter(profile__user=actor.user)
 
 
+# --- Time (issue 7). Everyone sees their own entries; owners the firm's; attorneys also those
+# they approve (tasks they supervise, matters they are responsible for).
+
+
+def _time_entries(actor: Actor) -> models.QuerySet:
+    mine = models.Q(author=actor.user)
+    if _in_firm(actor):
+        entries = TimeEntry.objects.filter(organization=actor.organization).exclude(
+            matter_id__in=_screened_matters(actor)
+        )
+        if actor.role == Role.OWNER:
+            return entries
+        if actor.role == Role.ATTORNEY:
+            return entries.filter(
+                mine
+                | models.Q(task__supervising_attorney=actor.user)
+                | models.Q(matter__responsible_attorney=actor.user)
+            )
+        return entries.filter(mine)
+    if _contractor(actor):
+        return TimeEntry.objects.filter(mine, engagement__isnull=False)
+    return TimeEntry.objects.none()
+
+
+def _billing_rates(actor: Actor) -> models.QuerySet:
+    if actor.role != Role.OWNER or actor.organization is None:
+        return BillingRate.objects.none()
+    return BillingRate.objects.filter(organization=actor.organization)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -516,6 +547,8 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Screen: _screens,
     AccessAlert: _alerts,
     PriorParty: _prior_parties,
+    TimeEntry: _time_entries,
+    BillingRate: _billing_rates,
 }
 
 
@@ -808,6 +841,33 @@ def _prior_party_rule(actor: Actor, action: Action, obj: Any) -> bool:
     )
 
 
+def _time_entry_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Firm members and contractors log time (on work they can see: the service checks); the
+    author edits, submits and deletes their own; the task's supervising attorney (else the
+    matter's responsible attorney) or an owner approves and rejects."""
+    if obj is TimeEntry:
+        return action == Action.CREATE and (_in_firm(actor) or _contractor(actor))
+    if not _time_entries(actor).filter(pk=obj.pk).exists():
+        return False
+    me = actor.authenticated_user.pk
+    if action == Action.VIEW:
+        return True
+    if action in (Action.CHANGE, Action.DELETE):
+        return obj.author_id == me
+    if action == Action.REVIEW:
+        if not _in_firm(actor) or obj.author_id == me:
+            return False  # nobody approves their own time
+        if actor.role == Role.OWNER:
+            return True
+        approver = (
+            obj.task.supervising_attorney_id
+            if obj.task_id and obj.task.supervising_attorney_id
+            else obj.matter.responsible_attorney_id
+        )
+        return approver == me
+    return False
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -841,6 +901,7 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Grant: _grant_rule,
     AccessAlert: _alert_rule,
     PriorParty: _prior_party_rule,
+    TimeEntry: _time_entry_rule,
 }
 
 

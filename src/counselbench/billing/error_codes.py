@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class BillingErrorCode(StrEnum):
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    ENTRY_LOCKED = "entry_locked"  # approved or billed: corrections are new entries
+    REASON_REQUIRED = "reason_required"
+    NOT_YOUR_TASK = "not_your_task"
+    ENGAGEMENT_NOT_LIVE = "engagement_not_live"
+    CORRECTION_EXCEEDS = "correction_exceeds_original"
