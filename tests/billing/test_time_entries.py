@@ -217,3 +217,15 @@ def test_an_empty_or_unknown_id_list_is_refused(cast, task):
 
     with pytest.raises(Invalid):
         submit(cast.actor("staff"), entry_ids=[])
+
+
+def test_the_list_filters_by_date_range_and_state(cast, task):
+    contractor = cast.client("contractor")
+    for row in week(task):
+        post(contractor, "/api/v1/time-entries", row)
+    rows = week(task)
+    url = f"/api/v1/time-entries?date_from={rows[1]['date']}&date_to={rows[3]['date']}"
+    items = contractor.get(url).json()["items"]
+    assert sorted(e["date"] for e in items) == [rows[1]["date"], rows[2]["date"], rows[3]["date"]]
+    assert contractor.get("/api/v1/time-entries?state=approved").json()["count"] == 0
+    assert contractor.get("/api/v1/time-entries?date_to=not-a-date").status_code == 422

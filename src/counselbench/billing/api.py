@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from counselbench.access.policy import ActorRequest, fetch, visible
 from counselbench.billing.models import EntryState, TimeEntry
 from counselbench.billing.services import time as services
-from counselbench.core.schemas import InputSchema, ObjectId
+from counselbench.core.schemas import InputSchema, IsoDate, ObjectId
 
 router = Router(tags=["time"])
 
@@ -16,7 +16,7 @@ router = Router(tags=["time"])
 class TimeEntryIn(InputSchema):
     task_id: ObjectId | None = Field(None, description="The task (or give matter_id)")
     matter_id: ObjectId | None = None
-    date: dt.date
+    date: IsoDate
     minutes: int = Field(..., ge=-24 * 60, le=24 * 60, description="Negative only in a correction")
     description: str = Field(..., max_length=1000)
     billable: bool = True
@@ -24,7 +24,7 @@ class TimeEntryIn(InputSchema):
 
 
 class TimeEntryPatch(InputSchema):
-    date: dt.date | None = None
+    date: IsoDate | None = None
     minutes: int | None = Field(None, ge=1, le=24 * 60)
     description: str | None = Field(None, max_length=1000)
     billable: bool | None = None
@@ -72,8 +72,8 @@ class TimeFilters(Schema):
     matter_id: int | None = None
     task_id: int | None = None
     mine: bool = False
-    date_from: dt.date | None = Field(None, alias="from")
-    date_to: dt.date | None = Field(None, alias="to")
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 def _rows(request: ActorRequest):

@@ -1,9 +1,19 @@
 """The bases of API schemas: every input schema, and the plain output shape for big lists."""
 
+import re
+from datetime import date
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 
 class InputSchema(Schema):
@@ -41,6 +51,20 @@ def _has_nul(value: Any) -> bool:
 # The id of a row named in a request body: a positive 64-bit integer, so a huge number is a 422
 # rather than an overflow in the database driver (found by the schema fuzzer).
 ObjectId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only YYYY-MM-DD text (or a date): pydantic would otherwise read a number as a Unix time."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("A date as YYYY-MM-DD.")
+    if isinstance(value, int | float):
+        raise ValueError("A date as YYYY-MM-DD.")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A date given as text in a query or body: the ISO form only, as the OpenAPI document says.
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 class DictOut(BaseModel):
