@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "counselbench.access.middleware.ActorMiddleware",
     "counselbench.core.middleware.DomainErrorMiddleware",
     "counselbench.core.middleware.SingleQueryValuesMiddleware",
+    # API writes sent with an Idempotency-Key run once (core.idempotency).
+    "counselbench.core.idempotency.IdempotencyMiddleware",
     # Axes must be last: it turns a lockout recorded during sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -348,6 +350,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="60/m")
 API_RATE_AUTHENTICATED = env.str("API_RATE_AUTHENTICATED", default="1200/m")
 NINJA_PAGINATION_CLASS = "counselbench.core.pagination.PagePagination"
+# How long an Idempotency-Key's stored response is replayed (at least 24 hours).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=48)
+if IDEMPOTENCY_KEY_HOURS < 24:
+    raise ImproperlyConfigured("IDEMPOTENCY_KEY_HOURS must be at least 24")
 
 # --- Invitations and tokens -----------------------------------------------------------------
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_DAYS", default=7))

@@ -23,3 +23,15 @@ def prune_periodic_runs() -> int:
 
     deleted, _ = PeriodicRun.objects.filter(slot__lt=timezone.now() - timedelta(days=30)).delete()
     return deleted
+
+
+@periodic(every=timedelta(days=1))
+@task()
+def prune_idempotency_keys() -> int:
+    """Stored responses are replayed for IDEMPOTENCY_KEY_HOURS, then forgotten."""
+    from counselbench.core.idempotency import keep_for_hours
+    from counselbench.core.models import IdempotencyKey
+
+    cutoff = timezone.now() - timedelta(hours=keep_for_hours())
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
