@@ -1505,7 +1505,7 @@ ROUTES += [
 # Matters and secure delegation (issue 6): their own module, built on a delegation world.
 ROUTES += matters_matrix.routes(Route) + matters_matrix.page_routes(Route)
 # Billing (issue 7): time entries so far.
-ROUTES += billing_matrix.routes(Route)
+ROUTES += billing_matrix.routes(Route) + billing_matrix.page_routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("talent/", include("counselbench.talent.urls")),
     path("engagements/", include("counselbench.engagements.urls")),
     path("matters/", include("counselbench.matters.urls")),
+    path("time/", include("counselbench.billing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -100,3 +100,46 @@ def routes(Route):  # noqa: N803 - the matrix's Route class
             lambda c: {"entry_ids": [time_world(c)["submitted"]], "reason": "Split the tasks"},
         ),
     ]
+
+
+LOGIN = "login"
+
+
+def page_routes(Route):  # noqa: N803 - the matrix's Route class
+    def page(method, pattern, url, expect, data=None):
+        return Route(f"time/{pattern}", method, url, expect, data=data or {})
+
+    today = lambda: timezone.localdate().isoformat()  # noqa: E731
+    entry = lambda key, action: lambda c: f"/time/entries/{time_world(c)[key]}/{action}/"  # noqa: E731
+    return [
+        # Provider staff log no time: the page refuses them.
+        page("GET", "", lambda c: "/time/", (LOGIN, 200, 200, 200, 403, 403, 200, 200)),
+        page("POST", "entries/", lambda c: "/time/entries/",
+             # Only the contractor has this task on their sheet; the others get the form back.
+             (LOGIN, 422, 422, 422, 403, 403, 302, 422),
+             lambda c: {"task_id": time_world(c)["task"], "date": today(), "minutes": "1:30",
+                        "description": "Transcript review", "billable": "on"}),
+        page("POST", "entries/<int:entry_id>/edit/", entry("draft", "edit"),
+             (LOGIN, 403, 403, 404, 404, 404, 302, 404),
+             lambda c: {"date": today(), "minutes": "0:45", "description": "Summary"}),
+        page("POST", "entries/<int:entry_id>/delete/", entry("draft", "delete"),
+             (LOGIN, 403, 403, 404, 404, 404, 302, 404)),
+        # The submitted entry cannot be corrected yet (only approved ones are): 422 for its author.
+        page("POST", "entries/<int:entry_id>/correct/", entry("submitted", "correct"),
+             (LOGIN, 403, 403, 404, 404, 404, 422, 404),
+             lambda c: {"date": today(), "minutes": "-0:15", "description": "Overcounted"}),
+        page("POST", "submit/", lambda c: "/time/submit/",
+             (LOGIN, 302, 302, 302, 403, 403, 302, 302), lambda c: {"week": today()}),
+        page("POST", "timer/start/", lambda c: "/time/timer/start/",
+             (LOGIN, 302, 302, 302, 403, 403, 302, 404),
+             lambda c: {"task_id": time_world(c)["task"]}),
+        page("POST", "timer/stop/", lambda c: "/time/timer/stop/",
+             (LOGIN, 302, 302, 302, 403, 403, 302, 302)),
+        page("POST", "timer/discard/", lambda c: "/time/timer/discard/",
+             (LOGIN, 302, 302, 302, 403, 403, 302, 302)),
+        page("GET", "approvals/", lambda c: "/time/approvals/",
+             (LOGIN, 200, 200, 403, 403, 403, 403, 200)),
+        page("POST", "approvals/decide/", lambda c: "/time/approvals/decide/",
+             (LOGIN, 302, 302, 403, 403, 403, 403, 422),
+             lambda c: {"entry_ids": [time_world(c)["submitted"]], "decision": "approve"}),
+    ]  # fmt: skip

@@ -8,3 +8,6 @@ class BillingErrorCode(StrEnum):
     NOT_YOUR_TASK = "not_your_task"
     ENGAGEMENT_NOT_LIVE = "engagement_not_live"
     CORRECTION_EXCEEDS = "correction_exceeds_original"
+    TIMER_RUNNING = "timer_running"  # one timer per person
+    NO_TIMER = "no_timer"
+    TIMER_TOO_LONG = "timer_too_long"  # over a day: discarded, log the real time by hand

@@ -122,3 +122,18 @@ class TimeEntry(models.Model):
     @property
     def locked(self) -> bool:
         return self.state in LOCKED_STATES
+
+
+class RunningTimer(models.Model):
+    """A timer someone started on a task: stopping it logs a draft entry of the elapsed minutes.
+    A person runs one timer at a time, and only they can see, stop or discard it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="running_timer"
+    )
+    task = models.ForeignKey("matters.Task", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=1000, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on task {self.task_id} since {self.started_at}"

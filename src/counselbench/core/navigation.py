@@ -21,6 +21,7 @@ def navigation_for(actor: Actor) -> list[NavItem]:
             items.append(NavItem("Talent", "talent:postings"))
             items.append(NavItem("Engagements", "engagements:list"))
             items.append(NavItem("Matters", "matters:list"))
+            items.append(NavItem("Time", "billing:timesheet"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -32,5 +33,6 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         items.append(NavItem("Jobs", "talent:jobs"))
         items.append(NavItem("Engagements", "engagements:list"))
         items.append(NavItem("My tasks", "matters:my_tasks"))
+        items.append(NavItem("Time", "billing:timesheet"))
     items.append(NavItem("Account", "accounts:profile"))
     return items
