@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from counselbench.access.policy import ActorRequest, fetch, visible
 from counselbench.billing.models import EntryState, TimeEntry
 from counselbench.billing.services import time as services
-from counselbench.core.schemas import InputSchema, IsoDate, ObjectId
+from counselbench.core.schemas import InputSchema, IsoDate, ObjectId, QueryId
 
 router = Router(tags=["time"])
 
@@ -69,8 +69,8 @@ class TimeEntryOut(Schema):
 
 class TimeFilters(Schema):
     state: EntryState | None = None
-    matter_id: int | None = None
-    task_id: int | None = None
+    matter_id: QueryId | None = None
+    task_id: QueryId | None = None
     mine: bool = False
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None

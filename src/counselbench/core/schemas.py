@@ -51,6 +51,9 @@ def _has_nul(value: Any) -> bool:
 # The id of a row named in a request body: a positive 64-bit integer, so a huge number is a 422
 # rather than an overflow in the database driver (found by the schema fuzzer).
 ObjectId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+# The same for an id in the query string (text there, so not strict): a huge or negative number
+# is a 422 naming the parameter, not an overflow in the database driver.
+QueryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _iso_date_text(value: Any) -> Any:

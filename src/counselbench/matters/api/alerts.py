@@ -1,8 +1,6 @@
 """API: access alerts — unusual document access the anomaly job raised, for the firm's owners to
 list (also per matter) and acknowledge. Everyone else gets an empty list and 404s."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from counselbench.access.policy import ActorRequest
+from counselbench.core.schemas import QueryId
 from counselbench.matters.models import AccessAlert
 from counselbench.matters.services import alerts as service
 
@@ -62,7 +61,7 @@ class AccessAlertOut(Schema):
     "open, open=false only those acknowledged",
 )
 @paginate
-def list_alerts(request: ActorRequest, matter: int | None = None, open: bool | None = None):
+def list_alerts(request: ActorRequest, matter: QueryId | None = None, open: bool | None = None):
     return service.alerts_for(
         request.actor, matter_id=matter, open_only=open is True, acknowledged_only=open is False
     )

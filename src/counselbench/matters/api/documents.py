@@ -7,6 +7,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from counselbench.access.policy import ActorRequest
+from counselbench.core.schemas import QueryId
 from counselbench.matters.downloads import download_response
 from counselbench.matters.models import Document, DocumentVersion
 from counselbench.matters.services import documents as services
@@ -165,7 +166,7 @@ def upload_version(request: ActorRequest, document_id: int, file: File[UploadedF
 def download_document(
     request: ActorRequest,
     document_id: int,
-    version: int | None = None,
+    version: QueryId | None = None,
 ):
     return download_response(
         request.actor, document_id=document_id, version=version, request=request

@@ -4,6 +4,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from counselbench.access.policy import Actor, ActorRequest, fetch
+from counselbench.core.schemas import QueryId
 from counselbench.matters import selectors
 from counselbench.matters.models import Matter, MatterStatus
 from counselbench.matters.schemas import (
@@ -43,8 +44,8 @@ class MatterFilters(Schema):
     status: MatterStatus | None = None
     practice_area: PracticeArea | None = None
     jurisdiction: str | None = None
-    responsible_attorney_id: int | None = None
-    client_id: int | None = None
+    responsible_attorney_id: QueryId | None = None
+    client_id: QueryId | None = None
 
 
 @router.get("/matters", response=list[MatterOut], summary="Matters: search and filter")

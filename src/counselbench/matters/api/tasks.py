@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from counselbench.access.policy import Action, Actor, ActorRequest, can, fetch
 from counselbench.core.errors import RuleViolation
+from counselbench.core.schemas import QueryId
 from counselbench.matters import selectors
 from counselbench.matters.error_codes import MatterErrorCode as Code
 from counselbench.matters.models import Task, TaskStatus
@@ -31,9 +32,9 @@ router = Router(tags=["tasks"])
 
 
 class TaskFilters(Schema):
-    matter_id: int | None = None
+    matter_id: QueryId | None = None
     status: TaskStatus | None = None
-    assignee_id: int | None = None
+    assignee_id: QueryId | None = None
     mine: bool = False
     open_only: bool = False
     overdue: bool = False
@@ -165,8 +166,8 @@ def upload_work_product(
 
 
 class GrantFilters(Schema):
-    task_id: int | None = None
-    matter_id: int | None = None
+    task_id: QueryId | None = None
+    matter_id: QueryId | None = None
 
 
 @router.get("/grants", response=list[GrantOut], summary="Need-to-know grants")
