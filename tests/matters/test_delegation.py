@@ -326,3 +326,14 @@ def test_an_owner_screened_from_a_matter_does_not_see_its_alerts(cast, delegatio
     )
     assert cast.client("owner").get("/api/v1/access-alerts").json()["count"] == 1
     assert cast.client("attorney").get("/api/v1/access-alerts").json()["count"] == 0
+
+
+def test_only_a_task_nobody_started_can_be_deleted(cast, delegation):
+    task = make_task(cast, delegation, engagement_id=delegation.engagement.pk)
+    services.transition(cast.actor("contractor"), task_id=task.pk, to="in_progress")
+    response = cast.client("attorney").delete(f"/api/v1/tasks/{task.pk}")
+    assert response.status_code == 409
+    assert Task.objects.filter(pk=task.pk).exists()
+    fresh = make_task(cast, delegation, title="Index the exhibits")
+    assert cast.client("attorney").delete(f"/api/v1/tasks/{fresh.pk}").status_code == 204
+    assert not Task.objects.filter(pk=fresh.pk).exists()

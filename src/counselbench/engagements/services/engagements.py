@@ -245,7 +245,7 @@ def refuse_attorney_work(engagement: Engagement) -> None:
         raise RuleViolation(
             Code.FEE_SHARING,
             "This professional is engaged through a marketplace that disclaims being a staffing "
-            "agency: attorney-level work would share fees with it.",
+            "agency: attorney-level work would share legal fees with it (ABA Model Rule 5.4).",
             unblock="Assign paraprofessional work only, or engage them through an agency of "
             "record or directly.",
         )

@@ -16,8 +16,8 @@ from counselbench.access import log
 from counselbench.access.policy import Action, Actor, can, fetch, require
 from counselbench.accounts.models import User
 from counselbench.core.errors import FieldError, Invalid, PermissionDenied, RuleViolation
-from counselbench.engagements.models import LIVE_STATES, Engagement, EngagementModel
-from counselbench.engagements.services import onboarding
+from counselbench.engagements.models import LIVE_STATES, Engagement
+from counselbench.engagements.services import onboarding, refuse_attorney_work
 from counselbench.matters.error_codes import MatterErrorCode as Code
 from counselbench.matters.models import (
     Grant,
@@ -277,15 +277,7 @@ def _guard(
                 unblock=f"Assign an attorney admitted in {matter.jurisdiction}, or have their "
                 "admission verified first.",
             )
-        if engagement.engagement_model == EngagementModel.MARKETPLACE:
-            raise RuleViolation(
-                Code.FEE_SHARING,
-                "This professional is engaged through a marketplace that disclaims being a "
-                "staffing agency: attorney-level work would share legal fees with it "
-                "(ABA Model Rule 5.4).",
-                unblock="Assign paraprofessional work only, or engage them through an agency of "
-                "record or directly.",
-            )
+        refuse_attorney_work(engagement)  # ABA Model Rule 5.4: no fee-sharing via a marketplace
     elif LEVEL_RANK[level] > LEVEL_RANK[allowed]:
         raise RuleViolation(
             Code.UPL_LEVEL,
@@ -536,8 +528,14 @@ def upload_work_product(
     return document
 
 
-def delete_task(actor: Actor, *, task: Task, request: HttpRequest | None = None) -> None:
-    """Delete a task nobody started (the API checks that); its grants go with it."""
+def delete_task(actor: Actor, *, task_id: int, request: HttpRequest | None = None) -> None:
+    """Delete a task nobody has started: once work began, its history is the record."""
+    task = fetch(actor, Task, Action.CHANGE, pk=task_id)
+    if task.status != TaskStatus.TODO or task.started_at is not None:
+        raise RuleViolation(
+            Code.TRANSITION_NOT_ALLOWED,
+            "Only a task nobody has started can be deleted; its history is the record.",
+        )
     with transaction.atomic():
         grants.revoke_for_task(task, by=actor.user, reason="The task was deleted.")
         log.record(
