@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "counselbench.engagements",
     "counselbench.matters",
     "counselbench.billing",
+    "counselbench.trust",
 ]
 
 MIDDLEWARE = [

@@ -45,6 +45,12 @@ class BillingModel(models.TextChoices):
     MONTHLY = "monthly", "Monthly retainer"
 
 
+class PayPeriod(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    SEMIMONTHLY = "semimonthly", "Twice a month (1st–15th, 16th–end)"
+    MONTHLY = "monthly", "Monthly"
+
+
 class Engagement(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="engagements"
@@ -91,6 +97,13 @@ class Engagement(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(300))],
     )
     hours_per_week = models.PositiveSmallIntegerField(default=20)
+    # How the professional is paid: statements per period, due this many days after it ends.
+    pay_period = models.CharField(
+        max_length=12, choices=PayPeriod.choices, default=PayPeriod.SEMIMONTHLY
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        default=10, validators=[MaxValueValidator(90)]
+    )
     supervising_attorney = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervised_engagements"
     )
@@ -133,6 +146,12 @@ class Engagement(models.Model):
                 condition=Q(billing_model__in=BillingModel.values), name="engagement_billing_valid"
             ),
             models.CheckConstraint(condition=Q(rate_cents__gt=0), name="engagement_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(pay_period__in=PayPeriod.values), name="engagement_pay_period_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_terms_days__lte=90), name="engagement_payment_terms"
+            ),
             models.CheckConstraint(
                 condition=Q(trial_days__gte=1, trial_days__lte=90), name="engagement_trial_days"
             ),
