@@ -356,6 +356,16 @@ IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=48)
 if IDEMPOTENCY_KEY_HOURS < 24:
     raise ImproperlyConfigured("IDEMPOTENCY_KEY_HOURS must be at least 24")
 
+# --- Money ----------------------------------------------------------------------------------
+# The invoice reminder schedule, in days from the due date (negative: before it).
+INVOICE_REMINDER_DAYS = tuple(
+    env.list("INVOICE_REMINDER_DAYS", cast=int, default=[-3, 0, 7, 30, 60])
+)
+# Trust records are kept this many years after the matter closes (ABA Model Rule 1.15(a): five).
+TRUST_RETENTION_YEARS = env.int("TRUST_RETENTION_YEARS", default=5)
+if TRUST_RETENTION_YEARS < 5:
+    raise ImproperlyConfigured("TRUST_RETENTION_YEARS must be at least 5 (ABA Model Rule 1.15)")
+
 # --- Invitations and tokens -----------------------------------------------------------------
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_DAYS", default=7))
 

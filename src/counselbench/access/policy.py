@@ -23,7 +23,14 @@ from django.http import HttpRequest
 
 from counselbench.access.models import AccessLogEntry
 from counselbench.accounts.models import ApiToken, User
-from counselbench.billing.models import BillingRate, TimeEntry
+from counselbench.billing.models import (
+    BillingRate,
+    ContractorStatement,
+    CreditNote,
+    Invoice,
+    Payment,
+    TimeEntry,
+)
 from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
 from counselbench.engagements.models import LIVE_STATES, Engagement
 from counselbench.matters.models import (
@@ -67,6 +74,16 @@ from counselbench.talent.models import (
     ProviderScorecard,
     VettingStep,
 )
+from counselbench.trust.models import (
+    BankStatementLine,
+    Reconciliation,
+    Replenishment,
+    Retainer,
+    TrustAccount,
+    TrustLedger,
+    TrustRequest,
+    TrustTransaction,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -94,6 +111,8 @@ class Action(StrEnum):
     REVIEW = "review"  # send submitted work back, or accept it as done
     CLEAR = "clear"  # clear a conflict-check hit, with a reason
     GRANT = "grant"  # grant or revoke a contractor's need-to-know access to a document
+    # Money (issue 7).
+    AUTHORIZE = "authorize"  # money out of trust, reversals, reconciliation sign-off: attorneys
 
 
 @dataclass(frozen=True)
@@ -154,6 +173,21 @@ class Actor:
                 )
             self._memo["engaged"] = ids
         return self._memo["engaged"]
+
+    def may_bill(self) -> bool:
+        """Owners, and staff given the billing permission, handle invoices, statements and trust
+        (issue 7)."""
+        if self.organization is None:
+            return False
+        if self.role == Role.OWNER:
+            return True
+        if self.role != Role.STAFF:
+            return False
+        if "billing" not in self._memo:
+            self._memo["billing"] = Membership.objects.filter(
+                user=self.user, organization=self.organization, billing=True
+            ).exists()
+        return self._memo["billing"]
 
     @property
     def is_professional(self) -> bool:
@@ -512,6 +546,94 @@ def _billing_rates(actor: Actor) -> models.QuerySet:
     return BillingRate.objects.filter(organization=actor.organization)
 
 
+# --- Money (issue 7). Owners and staff with the billing permission handle statements, invoices
+# and trust. Attorneys see the invoices of matters they are responsible for, the statements of
+# engagements they supervise, and the trust records they authorize money out of. A contractor
+# sees their own statements. Nothing of a matter the actor is screened from.
+
+ATTORNEYS = (Role.OWNER, Role.ATTORNEY)
+
+
+def _statements(actor: Actor) -> models.QuerySet:
+    if actor.may_bill():
+        return ContractorStatement.objects.filter(organization=actor.organization)
+    if _in_firm(actor) and actor.role == Role.ATTORNEY:
+        return ContractorStatement.objects.filter(
+            organization=actor.organization, engagement__supervising_attorney=actor.user
+        )
+    if _contractor(actor):
+        return ContractorStatement.objects.filter(engagement__professional__user=actor.user)
+    return ContractorStatement.objects.none()
+
+
+def _invoices(actor: Actor) -> models.QuerySet:
+    if actor.may_bill():
+        invoices = Invoice.objects.filter(organization=actor.organization)
+    elif _in_firm(actor) and actor.role == Role.ATTORNEY:
+        invoices = Invoice.objects.filter(
+            organization=actor.organization, matter__responsible_attorney=actor.user
+        )
+    else:
+        return Invoice.objects.none()
+    return invoices.exclude(matter_id__in=_screened_matters(actor))
+
+
+def _payments(actor: Actor) -> models.QuerySet:
+    return Payment.objects.filter(invoice__in=_invoices(actor))
+
+
+def _credit_notes(actor: Actor) -> models.QuerySet:
+    return CreditNote.objects.filter(invoice__in=_invoices(actor))
+
+
+def _sees_trust(actor: Actor) -> bool:
+    return actor.may_bill() or (_in_firm(actor) and actor.role in ATTORNEYS)
+
+
+def _trust_accounts(actor: Actor) -> models.QuerySet:
+    if not _sees_trust(actor):
+        return TrustAccount.objects.none()
+    return TrustAccount.objects.filter(organization=actor.organization)
+
+
+def _trust_ledgers(actor: Actor) -> models.QuerySet:
+    if not _sees_trust(actor):
+        return TrustLedger.objects.none()
+    return TrustLedger.objects.filter(organization=actor.organization).exclude(
+        matter_id__in=_screened_matters(actor)
+    )
+
+
+def _trust_entries(actor: Actor) -> models.QuerySet:
+    if not _sees_trust(actor):
+        return TrustTransaction.objects.none()
+    return TrustTransaction.objects.filter(organization=actor.organization).exclude(
+        ledger__matter_id__in=_screened_matters(actor)
+    )
+
+
+def _trust_requests(actor: Actor) -> models.QuerySet:
+    return TrustRequest.objects.filter(ledger__in=_trust_ledgers(actor))
+
+
+def _reconciliations(actor: Actor) -> models.QuerySet:
+    if not _sees_trust(actor):
+        return Reconciliation.objects.none()
+    return Reconciliation.objects.filter(organization=actor.organization)
+
+
+def _bank_lines(actor: Actor) -> models.QuerySet:
+    return BankStatementLine.objects.filter(reconciliation__in=_reconciliations(actor))
+
+
+def _retainers(actor: Actor) -> models.QuerySet:
+    return Retainer.objects.filter(ledger__in=_trust_ledgers(actor))
+
+
+def _replenishments(actor: Actor) -> models.QuerySet:
+    return Replenishment.objects.filter(retainer__in=_retainers(actor))
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -549,6 +671,18 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     PriorParty: _prior_parties,
     TimeEntry: _time_entries,
     BillingRate: _billing_rates,
+    ContractorStatement: _statements,
+    Invoice: _invoices,
+    Payment: _payments,
+    CreditNote: _credit_notes,
+    TrustAccount: _trust_accounts,
+    TrustLedger: _trust_ledgers,
+    TrustTransaction: _trust_entries,
+    TrustRequest: _trust_requests,
+    Reconciliation: _reconciliations,
+    BankStatementLine: _bank_lines,
+    Retainer: _retainers,
+    Replenishment: _replenishments,
 }
 
 
@@ -868,6 +1002,114 @@ def _time_entry_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return False
 
 
+def _billing_rate_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is BillingRate:
+        return action == Action.CREATE and actor.role == Role.OWNER
+    return action in (Action.VIEW, Action.CHANGE) and _owner_of(actor, obj.organization_id)
+
+
+def _billing_of(actor: Actor, organization_id: int | None) -> bool:
+    return actor.may_bill() and actor.current_organization.pk == organization_id
+
+
+def _statement_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Billing people issue statements and record their payment; the supervising attorney and
+    the professional read them."""
+    if obj is ContractorStatement:
+        return action == Action.CREATE and actor.may_bill()
+    if not _statements(actor).filter(pk=obj.pk).exists():
+        return False
+    return action == Action.VIEW or (
+        action == Action.CHANGE and _billing_of(actor, obj.organization_id)
+    )
+
+
+def _invoice_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Billing people draft, send, credit and record payments; the responsible attorney reads."""
+    if obj is Invoice:
+        return action == Action.CREATE and actor.may_bill()
+    if not _invoices(actor).filter(pk=obj.pk).exists():
+        return False
+    if action == Action.VIEW:
+        return True
+    return action in (Action.CHANGE, Action.DELETE) and _billing_of(actor, obj.organization_id)
+
+
+def _invoice_part_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _invoice_rule(actor, Action.VIEW, obj.invoice)
+
+
+def _trust_account_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """The owner opens trust accounts; billing people post to them; owners and attorneys
+    authorize money out and sign reconciliations off."""
+    if obj is TrustAccount:
+        return action == Action.CREATE and actor.role == Role.OWNER and _in_firm(actor)
+    if not _trust_accounts(actor).filter(pk=obj.pk).exists():
+        return False
+    if action == Action.VIEW:
+        return True
+    if action == Action.CHANGE:
+        return actor.may_bill()
+    return action == Action.AUTHORIZE and actor.role in ATTORNEYS
+
+
+def _trust_ledger_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if not _trust_ledgers(actor).filter(pk=obj.pk).exists():
+        return False
+    if action == Action.VIEW:
+        return True
+    if action == Action.CHANGE:
+        return actor.may_bill()
+    return action == Action.AUTHORIZE and actor.role in ATTORNEYS
+
+
+def _trust_entry_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if not _trust_entries(actor).filter(pk=obj.pk).exists():
+        return False
+    return action == Action.VIEW or (action == Action.AUTHORIZE and actor.role in ATTORNEYS)
+
+
+def _trust_request_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Billing staff ask; an owner or attorney approves (never their own request)."""
+    if not _trust_requests(actor).filter(pk=obj.pk).exists():
+        return False
+    if action == Action.VIEW:
+        return True
+    if action == Action.CHANGE:  # cancel
+        return actor.may_bill() and obj.requested_by_id == actor.authenticated_user.pk
+    return (
+        action == Action.AUTHORIZE
+        and actor.role in ATTORNEYS
+        and obj.requested_by_id != actor.authenticated_user.pk
+    )
+
+
+def _reconciliation_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if not _reconciliations(actor).filter(pk=obj.pk).exists():
+        return False
+    if action == Action.VIEW:
+        return True
+    if action == Action.CHANGE:
+        return actor.may_bill()
+    return action == Action.AUTHORIZE and actor.role in ATTORNEYS
+
+
+def _bank_line_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return _reconciliation_rule(actor, action, obj.reconciliation)
+
+
+def _retainer_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is Retainer:
+        return action == Action.CREATE and actor.may_bill()
+    if not _retainers(actor).filter(pk=obj.pk).exists():
+        return False
+    return action == Action.VIEW or (action == Action.CHANGE and actor.may_bill())
+
+
+def _replenishment_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _retainers(actor).filter(pk=obj.retainer_id).exists()
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -902,6 +1144,19 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     AccessAlert: _alert_rule,
     PriorParty: _prior_party_rule,
     TimeEntry: _time_entry_rule,
+    BillingRate: _billing_rate_rule,
+    ContractorStatement: _statement_rule,
+    Invoice: _invoice_rule,
+    Payment: _invoice_part_rule,
+    CreditNote: _invoice_part_rule,
+    TrustAccount: _trust_account_rule,
+    TrustLedger: _trust_ledger_rule,
+    TrustTransaction: _trust_entry_rule,
+    TrustRequest: _trust_request_rule,
+    Reconciliation: _reconciliation_rule,
+    BankStatementLine: _bank_line_rule,
+    Retainer: _retainer_rule,
+    Replenishment: _replenishment_rule,
 }
 
 

@@ -11,3 +11,14 @@ class BillingErrorCode(StrEnum):
     TIMER_RUNNING = "timer_running"  # one timer per person
     NO_TIMER = "no_timer"
     TIMER_TOO_LONG = "timer_too_long"  # over a day: discarded, log the real time by hand
+    # Statements (contractor pay).
+    PERIOD_NOT_OVER = "period_not_over"
+    NOTHING_TO_PAY = "nothing_to_pay"
+    STATEMENT_EXISTS = "statement_exists"
+    STATEMENT_PAID = "statement_paid"
+    # Invoices.
+    NO_BILLING_RATE = "no_billing_rate"
+    INVOICE_SENT = "invoice_sent"  # immutable once sent: credit notes instead of edits
+    INVOICE_EMPTY = "invoice_empty"
+    INVOICE_NOT_OPEN = "invoice_not_open"
+    OVERPAYMENT = "overpayment"

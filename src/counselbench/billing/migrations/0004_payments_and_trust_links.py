@@ -6,114 +6,206 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0003_statements_invoices'),
-        ('trust', '0001_initial'),
+        ("billing", "0003_statements_invoices"),
+        ("trust", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='trust_transaction',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoice_payment', to='trust.trusttransaction'),
+            model_name="payment",
+            name="trust_transaction",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invoice_payment",
+                to="trust.trusttransaction",
+            ),
         ),
         migrations.AddField(
-            model_name='statementline',
-            name='statement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='billing.contractorstatement'),
+            model_name="statementline",
+            name="statement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lines",
+                to="billing.contractorstatement",
+            ),
         ),
         migrations.AddField(
-            model_name='statementline',
-            name='time_entry',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statement_line', to='billing.timeentry'),
+            model_name="statementline",
+            name="time_entry",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="statement_line",
+                to="billing.timeentry",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contractorstatement',
-            index=models.Index(fields=['organization', 'state', 'due_on'], name='statement_firm_due'),
+            model_name="contractorstatement",
+            index=models.Index(
+                fields=["organization", "state", "due_on"], name="statement_firm_due"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractorstatement',
-            constraint=models.UniqueConstraint(fields=('engagement', 'period_start'), name='statement_one_per_period'),
+            model_name="contractorstatement",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "period_start"), name="statement_one_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractorstatement',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['issued', 'paid'])), name='statement_state_valid'),
+            model_name="contractorstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["issued", "paid"])), name="statement_state_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractorstatement',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='statement_period_order'),
+            model_name="contractorstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="statement_period_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractorstatement',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'issued'), models.Q(('paid_on__isnull', False), models.Q(('paid_method', ''), _negated=True)), _connector='OR'), name='statement_paid_recorded'),
+            model_name="contractorstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "issued"),
+                    models.Q(
+                        ("paid_on__isnull", False), models.Q(("paid_method", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="statement_paid_recorded",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'state', 'issued_on'], name='invoice_firm_state'),
+            model_name="invoice",
+            index=models.Index(
+                fields=["organization", "state", "issued_on"], name="invoice_firm_state"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['matter', 'state'], name='invoice_matter_state'),
+            model_name="invoice",
+            index=models.Index(fields=["matter", "state"], name="invoice_matter_state"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('organization', 'number'), name='invoice_number_unique'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("organization", "number"),
+                name="invoice_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'sent', 'viewed', 'partially_paid', 'paid', 'void'])), name='invoice_state_valid'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["draft", "sent", "viewed", "partially_paid", "paid", "void"])
+                ),
+                name="invoice_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'draft'), models.Q(models.Q(('number', ''), _negated=True), ('issued_on__isnull', False)), _connector='OR'), name='invoice_issued_numbered'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "draft"),
+                    models.Q(models.Q(("number", ""), _negated=True), ("issued_on__isnull", False)),
+                    _connector="OR",
+                ),
+                name="invoice_issued_numbered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total_cents__gte', 0)), name='invoice_total_positive'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_cents__gte", 0)), name="invoice_total_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('paid_cents__lte', django.db.models.expressions.CombinedExpression(models.F('total_cents'), '-', models.F('credited_cents')))), name='invoice_not_overpaid'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "paid_cents__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("total_cents"), "-", models.F("credited_cents")
+                        ),
+                    )
+                ),
+                name="invoice_not_overpaid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.UniqueConstraint(fields=('organization', 'number'), name='credit_note_number_unique'),
+            model_name="creditnote",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "number"), name="credit_note_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='credit_note_positive'),
+            model_name="creditnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents__gt", 0)), name="credit_note_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='credit_note_has_reason'),
+            model_name="creditnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="credit_note_has_reason"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['fee', 'expense'])), name='line_kind_valid'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["fee", "expense"])), name="line_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('contractor_work', False), ('kind', 'fee'), _connector='OR'), name='line_contractor_work_is_fee'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("contractor_work", False), ("kind", "fee"), _connector="OR"),
+                name="line_contractor_work_is_fee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoicereminder',
-            constraint=models.UniqueConstraint(fields=('invoice', 'offset_days'), name='reminder_once'),
+            model_name="invoicereminder",
+            constraint=models.UniqueConstraint(
+                fields=("invoice", "offset_days"), name="reminder_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='numbersequence',
-            constraint=models.UniqueConstraint(fields=('organization', 'kind'), name='sequence_unique'),
+            model_name="numbersequence",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "kind"), name="sequence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='payment_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents__gt", 0)), name="payment_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['check', 'ach', 'wire', 'card', 'cash', 'trust'])), name='payment_method_valid'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("method__in", ["check", "ach", "wire", "card", "cash", "trust"])
+                ),
+                name="payment_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method', 'trust'), _negated=True), ('trust_transaction__isnull', False), _connector='OR'), name='payment_trust_has_transfer'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("method", "trust"), _negated=True),
+                    ("trust_transaction__isnull", False),
+                    _connector="OR",
+                ),
+                name="payment_trust_has_transfer",
+            ),
         ),
     ]

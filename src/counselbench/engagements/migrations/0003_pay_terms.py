@@ -6,31 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0002_seed_rules'),
-        ('organizations', '0002_membership_billing'),
-        ('talent', '0003_provider_scorecards'),
+        ("engagements", "0002_seed_rules"),
+        ("organizations", "0002_membership_billing"),
+        ("talent", "0003_provider_scorecards"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='engagement',
-            name='pay_period',
-            field=models.CharField(choices=[('weekly', 'Weekly'), ('semimonthly', 'Twice a month (1st–15th, 16th–end)'), ('monthly', 'Monthly')], default='semimonthly', max_length=12),
+            model_name="engagement",
+            name="pay_period",
+            field=models.CharField(
+                choices=[
+                    ("weekly", "Weekly"),
+                    ("semimonthly", "Twice a month (1st–15th, 16th–end)"),
+                    ("monthly", "Monthly"),
+                ],
+                default="semimonthly",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='engagement',
-            name='payment_terms_days',
-            field=models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(90)]),
+            model_name="engagement",
+            name="payment_terms_days",
+            field=models.PositiveSmallIntegerField(
+                default=10, validators=[django.core.validators.MaxValueValidator(90)]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(('pay_period__in', ['weekly', 'semimonthly', 'monthly'])), name='engagement_pay_period_valid'),
+            model_name="engagement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pay_period__in", ["weekly", "semimonthly", "monthly"])),
+                name="engagement_pay_period_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(('payment_terms_days__lte', 90)), name='engagement_payment_terms'),
+            model_name="engagement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payment_terms_days__lte", 90)), name="engagement_payment_terms"
+            ),
         ),
     ]

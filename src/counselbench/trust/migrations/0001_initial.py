@@ -7,269 +7,733 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('billing', '0003_statements_invoices'),
-        ('matters', '0001_initial'),
-        ('organizations', '0002_membership_billing'),
+        ("billing", "0003_statements_invoices"),
+        ("matters", "0001_initial"),
+        ("organizations", "0002_membership_billing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrustAccount',
+            name="TrustAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('bank_name', models.CharField(max_length=120)),
-                ('account_last4', models.CharField(max_length=4)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('balance_cents', models.BigIntegerField(default=0)),
-                ('entry_count', models.PositiveIntegerField(default=0)),
-                ('firm_funds_limit_cents', models.PositiveIntegerField(default=50000)),
-                ('opened_on', models.DateField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trust_accounts', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("bank_name", models.CharField(max_length=120)),
+                ("account_last4", models.CharField(max_length=4)),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                ("balance_cents", models.BigIntegerField(default=0)),
+                ("entry_count", models.PositiveIntegerField(default=0)),
+                ("firm_funds_limit_cents", models.PositiveIntegerField(default=50000)),
+                ("opened_on", models.DateField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trust_accounts",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reconciliation',
+            name="Reconciliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='The first day of the month reconciled')),
-                ('statement_balance_cents', models.BigIntegerField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('locked', 'Signed off and locked')], default='open', max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('snapshot', models.JSONField(blank=True, default=dict)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
-                ('signed_off_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reconciliations', to='trust.trustaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(help_text="The first day of the month reconciled")),
+                ("statement_balance_cents", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("locked", "Signed off and locked")],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                ("snapshot", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "signed_off_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reconciliations",
+                        to="trust.trustaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', '-pk'],
+                "ordering": ["-month", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrustLedger',
+            name="TrustLedger",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('client', 'Client'), ('firm_funds', 'Firm funds for bank charges')], default='client', max_length=10)),
-                ('balance_cents', models.BigIntegerField(default=0)),
-                ('last_entry_on', models.DateField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledgers', to='trust.trustaccount')),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trust_ledgers', to='matters.client')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trust_ledgers', to='matters.matter')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("client", "Client"),
+                            ("firm_funds", "Firm funds for bank charges"),
+                        ],
+                        default="client",
+                        max_length=10,
+                    ),
+                ),
+                ("balance_cents", models.BigIntegerField(default=0)),
+                ("last_entry_on", models.DateField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledgers",
+                        to="trust.trustaccount",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trust_ledgers",
+                        to="matters.client",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trust_ledgers",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['client__name', 'matter__number', 'pk'],
+                "ordering": ["client__name", "matter__number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Retainer',
+            name="Retainer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_cents', models.PositiveIntegerField()),
-                ('floor_cents', models.PositiveIntegerField()),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='matters.matter')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retainers', to='organizations.organization')),
-                ('ledger', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='retainer', to='trust.trustledger')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target_cents", models.PositiveIntegerField()),
+                ("floor_cents", models.PositiveIntegerField()),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retainers",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "ledger",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retainer",
+                        to="trust.trustledger",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['matter__number'],
+                "ordering": ["matter__number"],
             },
         ),
         migrations.CreateModel(
-            name='TrustTransaction',
+            name="TrustTransaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('deposit', 'Deposit'), ('disbursement', 'Disbursement'), ('earned_fee', 'Earned fee to operating'), ('bank_fee', 'Bank charge'), ('reversal', 'Reversal')], max_length=12)),
-                ('amount_cents', models.BigIntegerField()),
-                ('date', models.DateField()),
-                ('payee_payor', models.CharField(max_length=200)),
-                ('purpose', models.CharField(max_length=500)),
-                ('method', models.CharField(choices=[('check', 'Check'), ('ach', 'ACH'), ('wire', 'Wire'), ('card', 'Card'), ('cash', 'Cash'), ('transfer', 'Internal transfer'), ('bank', 'Bank')], max_length=8)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('posted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ledger_balance_after_cents', models.BigIntegerField()),
-                ('account_balance_after_cents', models.BigIntegerField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='trust.trustaccount')),
-                ('authorized_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trust_entries', to='billing.invoice')),
-                ('ledger', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='trust.trustledger')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='matters.matter')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
-                ('posted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='trust.trusttransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("deposit", "Deposit"),
+                            ("disbursement", "Disbursement"),
+                            ("earned_fee", "Earned fee to operating"),
+                            ("bank_fee", "Bank charge"),
+                            ("reversal", "Reversal"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("amount_cents", models.BigIntegerField()),
+                ("date", models.DateField()),
+                ("payee_payor", models.CharField(max_length=200)),
+                ("purpose", models.CharField(max_length=500)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("check", "Check"),
+                            ("ach", "ACH"),
+                            ("wire", "Wire"),
+                            ("card", "Card"),
+                            ("cash", "Cash"),
+                            ("transfer", "Internal transfer"),
+                            ("bank", "Bank"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                ("posted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ledger_balance_after_cents", models.BigIntegerField()),
+                ("account_balance_after_cents", models.BigIntegerField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="trust.trustaccount",
+                    ),
+                ),
+                (
+                    "authorized_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trust_entries",
+                        to="billing.invoice",
+                    ),
+                ),
+                (
+                    "ledger",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="trust.trustledger",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="trust.trusttransaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sequence'],
+                "ordering": ["sequence"],
             },
         ),
         migrations.CreateModel(
-            name='TrustRequest',
+            name="TrustRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('deposit', 'Deposit'), ('disbursement', 'Disbursement'), ('earned_fee', 'Earned fee to operating'), ('bank_fee', 'Bank charge'), ('reversal', 'Reversal')], max_length=12)),
-                ('amount_cents', models.BigIntegerField()),
-                ('payee_payor', models.CharField(max_length=200)),
-                ('purpose', models.CharField(max_length=500)),
-                ('method', models.CharField(choices=[('check', 'Check'), ('ach', 'ACH'), ('wire', 'Wire'), ('card', 'Card'), ('cash', 'Cash'), ('transfer', 'Internal transfer'), ('bank', 'Bank')], max_length=8)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('state', models.CharField(choices=[('pending', 'Awaiting an attorney'), ('approved', 'Approved and posted'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], default='pending', max_length=10)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=500)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='billing.invoice')),
-                ('ledger', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='trust.trustledger')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='request', to='trust.trusttransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("deposit", "Deposit"),
+                            ("disbursement", "Disbursement"),
+                            ("earned_fee", "Earned fee to operating"),
+                            ("bank_fee", "Bank charge"),
+                            ("reversal", "Reversal"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("amount_cents", models.BigIntegerField()),
+                ("payee_payor", models.CharField(max_length=200)),
+                ("purpose", models.CharField(max_length=500)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("check", "Check"),
+                            ("ach", "ACH"),
+                            ("wire", "Wire"),
+                            ("card", "Card"),
+                            ("cash", "Cash"),
+                            ("transfer", "Internal transfer"),
+                            ("bank", "Bank"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting an attorney"),
+                            ("approved", "Approved and posted"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=500)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="billing.invoice",
+                    ),
+                ),
+                (
+                    "ledger",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="trust.trustledger",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="request",
+                        to="trust.trusttransaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='BankStatementLine',
+            name="BankStatementLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('description', models.CharField(max_length=300)),
-                ('amount_cents', models.BigIntegerField()),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('reconciliation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_lines', to='trust.reconciliation')),
-                ('entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bank_line', to='trust.trusttransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("description", models.CharField(max_length=300)),
+                ("amount_cents", models.BigIntegerField()),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                (
+                    "reconciliation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_lines",
+                        to="trust.reconciliation",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bank_line",
+                        to="trust.trusttransaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'pk'],
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Replenishment',
+            name="Replenishment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_cents', models.PositiveIntegerField()),
-                ('balance_cents', models.BigIntegerField()),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recipient', models.EmailField(blank=True, max_length=254)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('satisfied_at', models.DateTimeField(blank=True, null=True)),
-                ('retainer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='trust.retainer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_cents", models.PositiveIntegerField()),
+                ("balance_cents", models.BigIntegerField()),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("recipient", models.EmailField(blank=True, max_length=254)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("satisfied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "retainer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="trust.retainer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('satisfied_at__isnull', True)), fields=('retainer',), name='replenishment_one_open'), models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='replenishment_positive')],
+                "ordering": ["-requested_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("satisfied_at__isnull", True)),
+                        fields=("retainer",),
+                        name="replenishment_one_open",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents__gt", 0)), name="replenishment_positive"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='trustaccount',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='trust_account_name'),
+            model_name="trustaccount",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "name"), name="trust_account_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustaccount',
-            constraint=models.CheckConstraint(condition=models.Q(('balance_cents__gte', 0)), name='trust_account_not_negative'),
+            model_name="trustaccount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("balance_cents__gte", 0)), name="trust_account_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reconciliation',
-            constraint=models.UniqueConstraint(fields=('account', 'month'), name='reconciliation_month'),
+            model_name="reconciliation",
+            constraint=models.UniqueConstraint(
+                fields=("account", "month"), name="reconciliation_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reconciliation',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'open'), ('signed_off_at__isnull', False), _connector='OR'), name='reconciliation_locked_signed'),
+            model_name="reconciliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "open"), ("signed_off_at__isnull", False), _connector="OR"
+                ),
+                name="reconciliation_locked_signed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustledger',
-            constraint=models.CheckConstraint(condition=models.Q(('balance_cents__gte', 0)), name='trust_ledger_not_negative'),
+            model_name="trustledger",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("balance_cents__gte", 0)), name="trust_ledger_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustledger',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'client'), ('client__isnull', False)), models.Q(('kind', 'firm_funds'), ('client__isnull', True), ('matter__isnull', True)), _connector='OR'), name='trust_ledger_kind_owner'),
+            model_name="trustledger",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "client"), ("client__isnull", False)),
+                    models.Q(
+                        ("kind", "firm_funds"), ("client__isnull", True), ("matter__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="trust_ledger_kind_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustledger',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'client'), ('matter__isnull', True)), fields=('account', 'client'), name='trust_ledger_one_per_client'),
+            model_name="trustledger",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "client"), ("matter__isnull", True)),
+                fields=("account", "client"),
+                name="trust_ledger_one_per_client",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustledger',
-            constraint=models.UniqueConstraint(condition=models.Q(('matter__isnull', False)), fields=('account', 'matter'), name='trust_ledger_one_per_matter'),
+            model_name="trustledger",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("matter__isnull", False)),
+                fields=("account", "matter"),
+                name="trust_ledger_one_per_matter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustledger',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'firm_funds')), fields=('account',), name='trust_ledger_one_firm_funds'),
+            model_name="trustledger",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "firm_funds")),
+                fields=("account",),
+                name="trust_ledger_one_firm_funds",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retainer',
-            constraint=models.CheckConstraint(condition=models.Q(('floor_cents__lt', models.F('target_cents'))), name='retainer_floor_below_target'),
+            model_name="retainer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("floor_cents__lt", models.F("target_cents"))),
+                name="retainer_floor_below_target",
+            ),
         ),
         migrations.AddIndex(
-            model_name='trusttransaction',
-            index=models.Index(fields=['account', 'date'], name='trust_entry_account_date'),
+            model_name="trusttransaction",
+            index=models.Index(fields=["account", "date"], name="trust_entry_account_date"),
         ),
         migrations.AddIndex(
-            model_name='trusttransaction',
-            index=models.Index(fields=['ledger', 'sequence'], name='trust_entry_ledger_seq'),
+            model_name="trusttransaction",
+            index=models.Index(fields=["ledger", "sequence"], name="trust_entry_ledger_seq"),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.UniqueConstraint(fields=('account', 'sequence'), name='trust_entry_sequence'),
+            model_name="trusttransaction",
+            constraint=models.UniqueConstraint(
+                fields=("account", "sequence"), name="trust_entry_sequence"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['deposit', 'disbursement', 'earned_fee', 'bank_fee', 'reversal'])), name='trust_entry_kind_valid'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["deposit", "disbursement", "earned_fee", "bank_fee", "reversal"])
+                ),
+                name="trust_entry_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents', 0), _negated=True), name='trust_entry_not_zero'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents", 0), _negated=True), name="trust_entry_not_zero"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'deposit'), _negated=True), ('amount_cents__gt', 0), _connector='OR'), name='trust_deposit_positive'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "deposit"), _negated=True),
+                    ("amount_cents__gt", 0),
+                    _connector="OR",
+                ),
+                name="trust_deposit_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['disbursement', 'earned_fee', 'bank_fee']), _negated=True), models.Q(('amount_cents__lt', 0), ('authorized_by__isnull', False)), _connector='OR'), name='trust_outgoing_authorized'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind__in", ["disbursement", "earned_fee", "bank_fee"]), _negated=True
+                    ),
+                    models.Q(("amount_cents__lt", 0), ("authorized_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="trust_outgoing_authorized",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'earned_fee'), _negated=True), ('invoice__isnull', False), _connector='OR'), name='trust_earned_fee_invoice'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "earned_fee"), _negated=True),
+                    ("invoice__isnull", False),
+                    _connector="OR",
+                ),
+                name="trust_earned_fee_invoice",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'reversal'), ('reverses__isnull', False)), models.Q(models.Q(('kind', 'reversal'), _negated=True), ('reverses__isnull', True)), _connector='OR'), name='trust_reversal_names_entry'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "reversal"), ("reverses__isnull", False)),
+                    models.Q(
+                        models.Q(("kind", "reversal"), _negated=True), ("reverses__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="trust_reversal_names_entry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trusttransaction',
-            constraint=models.CheckConstraint(condition=models.Q(('ledger_balance_after_cents__gte', 0)), name='trust_entry_never_negative'),
+            model_name="trusttransaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ledger_balance_after_cents__gte", 0)),
+                name="trust_entry_never_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['disbursement', 'earned_fee'])), name='trust_request_kind'),
+            model_name="trustrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["disbursement", "earned_fee"])),
+                name="trust_request_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='trust_request_positive'),
+            model_name="trustrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents__gt", 0)), name="trust_request_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trustrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'approved'), ('transaction__isnull', False)), models.Q(models.Q(('state', 'approved'), _negated=True), ('transaction__isnull', True)), _connector='OR'), name='trust_request_posted_when_approved'),
+            model_name="trustrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "approved"), ("transaction__isnull", False)),
+                    models.Q(
+                        models.Q(("state", "approved"), _negated=True),
+                        ("transaction__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="trust_request_posted_when_approved",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bankstatementline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents', 0), _negated=True), name='bank_line_not_zero'),
+            model_name="bankstatementline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents", 0), _negated=True), name="bank_line_not_zero"
+            ),
         ),
     ]
