@@ -174,6 +174,16 @@ class Actor:
             self._memo["engaged"] = ids
         return self._memo["engaged"]
 
+    def screened_matter_ids(self) -> frozenset[int]:
+        """The matters an ethical wall keeps this user out of (looked up once per request)."""
+        if "screened" not in self._memo:
+            self._memo["screened"] = frozenset(
+                Screen.objects.filter(user=self.user, removed_at__isnull=True).values_list(
+                    "matter_id", flat=True
+                )
+            )
+        return self._memo["screened"]
+
     def may_bill(self) -> bool:
         """Owners, and staff given the billing permission, handle invoices, statements and trust
         (issue 7)."""
@@ -1039,12 +1049,22 @@ def _invoice_part_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return action == Action.VIEW and _invoice_rule(actor, Action.VIEW, obj.invoice)
 
 
+def _trust_in_reach(actor: Actor, organization_id: int, matter_id: int | None = None) -> bool:
+    """The trust visibility rule for one object, without a query per check (postings are hot):
+    the actor sees the firm's trust records, and no wall stands between them and the matter."""
+    return (
+        _sees_trust(actor)
+        and actor.current_organization.pk == organization_id
+        and (matter_id is None or matter_id not in actor.screened_matter_ids())
+    )
+
+
 def _trust_account_rule(actor: Actor, action: Action, obj: Any) -> bool:
     """The owner opens trust accounts; billing people post to them; owners and attorneys
     authorize money out and sign reconciliations off."""
     if obj is TrustAccount:
         return action == Action.CREATE and actor.role == Role.OWNER and _in_firm(actor)
-    if not _trust_accounts(actor).filter(pk=obj.pk).exists():
+    if not _trust_in_reach(actor, obj.organization_id):
         return False
     if action == Action.VIEW:
         return True
@@ -1054,7 +1074,7 @@ def _trust_account_rule(actor: Actor, action: Action, obj: Any) -> bool:
 
 
 def _trust_ledger_rule(actor: Actor, action: Action, obj: Any) -> bool:
-    if not _trust_ledgers(actor).filter(pk=obj.pk).exists():
+    if not _trust_in_reach(actor, obj.organization_id, obj.matter_id):
         return False
     if action == Action.VIEW:
         return True
@@ -1064,14 +1084,14 @@ def _trust_ledger_rule(actor: Actor, action: Action, obj: Any) -> bool:
 
 
 def _trust_entry_rule(actor: Actor, action: Action, obj: Any) -> bool:
-    if not _trust_entries(actor).filter(pk=obj.pk).exists():
+    if not _trust_in_reach(actor, obj.organization_id, obj.matter_id):
         return False
     return action == Action.VIEW or (action == Action.AUTHORIZE and actor.role in ATTORNEYS)
 
 
 def _trust_request_rule(actor: Actor, action: Action, obj: Any) -> bool:
     """Billing staff ask; an owner or attorney approves (never their own request)."""
-    if not _trust_requests(actor).filter(pk=obj.pk).exists():
+    if not _trust_in_reach(actor, obj.organization_id, obj.ledger.matter_id):
         return False
     if action == Action.VIEW:
         return True
@@ -1085,7 +1105,7 @@ def _trust_request_rule(actor: Actor, action: Action, obj: Any) -> bool:
 
 
 def _reconciliation_rule(actor: Actor, action: Action, obj: Any) -> bool:
-    if not _reconciliations(actor).filter(pk=obj.pk).exists():
+    if not _trust_in_reach(actor, obj.organization_id):
         return False
     if action == Action.VIEW:
         return True
@@ -1101,13 +1121,13 @@ def _bank_line_rule(actor: Actor, action: Action, obj: Any) -> bool:
 def _retainer_rule(actor: Actor, action: Action, obj: Any) -> bool:
     if obj is Retainer:
         return action == Action.CREATE and actor.may_bill()
-    if not _retainers(actor).filter(pk=obj.pk).exists():
+    if not _trust_in_reach(actor, obj.organization_id, obj.matter_id):
         return False
     return action == Action.VIEW or (action == Action.CHANGE and actor.may_bill())
 
 
 def _replenishment_rule(actor: Actor, action: Action, obj: Any) -> bool:
-    return action == Action.VIEW and _retainers(actor).filter(pk=obj.retainer_id).exists()
+    return action == Action.VIEW and _retainer_rule(actor, Action.VIEW, obj.retainer)
 
 
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
@@ -1174,12 +1194,22 @@ def require(actor: Actor, action: Action, obj: Any, message: str = "") -> None:
         raise PermissionDenied(message or "You do not have permission to do that.")
 
 
-def fetch(actor: Actor, model: type[M], action: Action = Action.VIEW, **lookup: Any) -> M:
+def fetch(
+    actor: Actor,
+    model: type[M],
+    action: Action = Action.VIEW,
+    *,
+    related: tuple[str, ...] = (),
+    **lookup: Any,
+) -> M:
     """The one way to load an object named by user input: 404 if the actor may not see it (so
     other tenants' ids reveal nothing), 403 if they may see it but not do `action` to it."""
     if any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in lookup.values()):
         raise NotFound(f"{str(model._meta.verbose_name).capitalize()} not found.")  # no such id
-    obj = visible(actor, model).filter(**lookup).first()
+    rows = visible(actor, model)
+    if related:
+        rows = rows.select_related(*related)
+    obj = rows.filter(**lookup).first()
     if obj is None:
         raise NotFound(f"{str(model._meta.verbose_name).capitalize()} not found.")
     if action != Action.VIEW:

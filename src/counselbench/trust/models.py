@@ -29,6 +29,8 @@ class TrustAccount(models.Model):
     # Model Rule 1.15(b): firm money in trust only to cover bank charges, and no more than that.
     firm_funds_limit_cents = models.PositiveIntegerField(default=50_000)
     opened_on = models.DateField()
+    # The last day of the newest signed-off month: nothing is posted dated on or before it.
+    locked_through = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

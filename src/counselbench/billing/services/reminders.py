@@ -98,7 +98,9 @@ def deliver_reminder(*, reminder_id: int) -> bool:
     elif reminder.offset_days == 0:
         opening = f"a reminder that invoice {invoice.number} is due today"
     else:
-        opening = f"invoice {invoice.number} was due on {due} and is {reminder.offset_days} days past due"
+        opening = (
+            f"invoice {invoice.number} was due on {due} and is {reminder.offset_days} days past due"
+        )
     send_mail(
         subject=f"{invoice.organization.name}: invoice {invoice.number}, "
         f"{format_usd(invoice.balance_cents, exact=True)} due",

@@ -57,20 +57,6 @@ class EntryInput:
     processor_fee_cents: int = 0
 
 
-def locked_through(account_id: int) -> date | None:
-    """The last day of the newest signed-off month of the account, or None."""
-    from counselbench.trust.services.reconciliation import month_end
-
-    latest = (
-        TrustAccount.objects.get(pk=account_id)
-        .reconciliations.filter(state="locked")
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
-    return month_end(latest) if latest else None
-
-
 def _check(data: EntryInput, account: TrustAccount) -> None:
     errors = []
     amount = data.amount_cents
@@ -125,7 +111,7 @@ def _post(
     with transaction.atomic():
         account = TrustAccount.objects.select_for_update().get(pk=ledger.account_id)
         ledger = TrustLedger.objects.select_for_update().get(pk=ledger.pk)
-        locked = locked_through(account.pk)
+        locked = account.locked_through
         if locked is not None and data.date <= locked:
             raise Invalid.field(
                 "date",
@@ -185,7 +171,7 @@ def _post(
 
 
 def _ledger(actor: Actor, ledger_id: int, action: Action = Action.CHANGE) -> TrustLedger:
-    ledger = fetch(actor, TrustLedger, pk=ledger_id)
+    ledger = fetch(actor, TrustLedger, pk=ledger_id, related=("account",))
     if not can(actor, action, ledger):
         if action == Action.AUTHORIZE:
             raise PermissionDenied(
@@ -340,7 +326,7 @@ def reverse(
 ) -> TrustTransaction:
     """The correction of an entry: the same amount the other way, on the same ledger, dated
     today (or `on`), authorized by an owner or attorney. Each entry is reversed at most once."""
-    original = fetch(actor, TrustTransaction, pk=entry_id)
+    original = fetch(actor, TrustTransaction, pk=entry_id, related=("account", "ledger"))
     if not can(actor, Action.AUTHORIZE, original):
         raise PermissionDenied(
             "Only an attorney authorizes a reversal.",

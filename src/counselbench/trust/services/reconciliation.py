@@ -517,7 +517,7 @@ def sign_off(
         )
     with transaction.atomic():
         # No posting may slip in between the check and the lock.
-        TrustAccount.objects.select_for_update().get(pk=reconciliation.account_id)
+        account = TrustAccount.objects.select_for_update().get(pk=reconciliation.account_id)
         result = three_way(reconciliation)
         if result.statement_balance_cents is None:
             raise Invalid.field(
@@ -536,6 +536,9 @@ def sign_off(
         reconciliation.signed_off_by, reconciliation.signed_off_at = actor.user, timezone.now()
         reconciliation.snapshot = result.as_dict()
         reconciliation.save(update_fields=["state", "signed_off_by", "signed_off_at", "snapshot"])
+        end = month_end(reconciliation.month)
+        if account.locked_through is None or account.locked_through < end:
+            TrustAccount.objects.filter(pk=account.pk).update(locked_through=end)
         log.record(
             "trust.reconciliation_signed_off",
             actor=actor,

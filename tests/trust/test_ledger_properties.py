@@ -1,0 +1,162 @@
+"""Property-based ledger tests (Hypothesis): random sequences of deposits, disbursements,
+earned-fee transfers, bank charges, reversals and attempted overdrafts, run through the real
+services against the database. After every step and at the end:
+
+- no ledger is ever below zero (and a refused step changed nothing);
+- the account's balance = the journal's sum = the sum of the ledgers' balances;
+- each entry's running balances are the sums of the entries before it;
+- every reversal nets its entry to zero.
+
+TRUST_PROPERTY_EXAMPLES sets how many sequences run (10,000 in CI on SQLite; PostgreSQL, where
+the point is the same rules under real row locks, runs fewer).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Sum
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from counselbench.billing.models import Invoice
+from counselbench.core.errors import Invalid, RuleViolation
+from counselbench.core.money import MAX_AMOUNT_CENTS
+from counselbench.trust.models import EntryKind, TrustAccount, TrustLedger, TrustTransaction
+from counselbench.trust.services import accounts, journal
+from tests.trust.conftest import TODAY, entry
+
+DEFAULT_EXAMPLES = 10_000 if connection.vendor == "sqlite" else 300
+EXAMPLES = int(os.environ.get("TRUST_PROPERTY_EXAMPLES", DEFAULT_EXAMPLES))
+
+amounts = st.one_of(
+    st.integers(min_value=1, max_value=500_000),
+    st.sampled_from([1, 99, 100_000, 10_000_000_000]),  # edges: a cent, the largest amount
+)
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["deposit", "disburse", "earned_fee", "bank_fee", "reverse", "overdraw"]),
+        st.integers(min_value=0, max_value=2),  # which ledger (2: the firm's own funds)
+        amounts,
+        st.integers(min_value=0, max_value=50),  # which earlier entry a reversal names
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@pytest.fixture
+def world(cast, books):
+    """Two client ledgers and the firm-funds ledger; a sent invoice per client to transfer
+    earned fees against (big enough never to be the limit)."""
+    from counselbench.billing.models import InvoiceState
+
+    firm_funds = accounts.firm_funds_ledger(books.account)
+    invoices = []
+    for ledger in (books.ledger, books.other_ledger):
+        matter_id = ledger.matter_id or books.matter.pk
+        invoices.append(
+            Invoice.objects.create(
+                organization=cast.firm,
+                client_id=ledger.client_id,
+                matter_id=matter_id,
+                number=f"INV-{ledger.pk:05d}",
+                state=InvoiceState.SENT,
+                issued_on=TODAY(),
+                due_on=TODAY() + timedelta(days=30),
+                subtotal_cents=10**12,
+                total_cents=10**12,
+            )
+        )
+    return {
+        "ledgers": [books.ledger, books.other_ledger, firm_funds],
+        "invoices": invoices,
+        "account": books.account,
+        "owner": cast.actor("owner"),
+    }
+
+
+def _run(world, kind, index, amount, target, posted):
+    owner, ledger = world["owner"], world["ledgers"][index]
+    if kind == "deposit":
+        if index == 2:  # the firm's own money: small amounts, up to the account's limit
+            amount = 1 + amount % 20_000
+        return journal.deposit(owner, data=entry(ledger, amount))
+    if kind == "reverse":
+        if not posted:
+            return None
+        return journal.reverse(owner, entry_id=posted[target % len(posted)].pk, reason="Error")
+    if kind == "earned_fee" and index == 2:
+        kind = "bank_fee"  # the firm's own funds earn no fees; they pay the bank's charges
+    if kind == "overdraw":  # one cent to $10 more than the ledger holds
+        amount = TrustLedger.objects.get(pk=ledger.pk).balance_cents + 1 + amount % 1_000
+        if amount > MAX_AMOUNT_CENTS:
+            return None
+        kind = "disburse"
+    outgoing = {
+        "disburse": EntryKind.DISBURSEMENT,
+        "earned_fee": EntryKind.EARNED_FEE,
+        "bank_fee": EntryKind.BANK_FEE,
+    }[kind]
+    invoice = world["invoices"][index].pk if kind == "earned_fee" and index < 2 else None
+    return journal.withdraw(
+        owner, kind=outgoing, data=entry(ledger, amount, method="ach", invoice_id=invoice)
+    )
+
+
+def _assert_invariants(account: TrustAccount) -> None:
+    account.refresh_from_db()
+    ledgers = TrustLedger.objects.filter(account=account)
+    assert not ledgers.filter(balance_cents__lt=0).exists()
+    ledger_sum = ledgers.aggregate(s=Sum("balance_cents"))["s"] or 0
+    entries = list(TrustTransaction.objects.filter(account=account).order_by("sequence"))
+    assert account.balance_cents == ledger_sum == sum(e.amount_cents for e in entries)
+    running: dict[int, int] = {}
+    total = 0
+    for e in entries:
+        running[e.ledger_id] = running.get(e.ledger_id, 0) + e.amount_cents
+        total += e.amount_cents
+        assert e.ledger_balance_after_cents == running[e.ledger_id] >= 0
+        assert e.account_balance_after_cents == total
+        if e.reverses_id is not None:
+            assert e.amount_cents + e.reverses.amount_cents == 0
+    for ledger in ledgers:
+        assert ledger.balance_cents == running.get(ledger.pk, 0)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
+@given(sequence=steps)
+def test_ledger_invariants_hold_over_random_sequences(world, sequence):
+    with transaction.atomic():
+        posted: list[TrustTransaction] = []
+        for kind, index, amount, target in sequence:
+            before = TrustTransaction.objects.count()
+            try:
+                made = _run(world, kind, index, amount, target, posted)
+            except (Invalid, RuleViolation) as refused:
+                # Refusals are the rules at work, and change nothing.
+                assert refused.code in {
+                    "trust_overdraft",
+                    "bank_fee_from_client_funds",
+                    "firm_funds_limit",
+                    "already_reversed",
+                    "not_reversible",
+                }, refused
+                assert TrustTransaction.objects.count() == before
+                if kind == "overdraw":
+                    assert refused.code == "trust_overdraft"
+                continue
+            if made is not None:
+                posted.append(made)
+                assert kind != "overdraw", "an overdraft was posted"
+        _assert_invariants(world["account"])
+        transaction.set_rollback(True)
