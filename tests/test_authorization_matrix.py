@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from counselbench.accounts.services import create_token
@@ -1529,19 +1531,30 @@ def _outcome(response) -> int | str:
     return response.status_code
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route_id", list(ROUTES_BY_ID))
-def test_authorization_matrix(cast, route_id, role):
+def test_authorization_matrix(cast, route_id):
+    """One route, every role. The route's objects are built once; each role's request runs in
+    a savepoint rolled back afterwards, so every role meets the same untouched world (as if it
+    were built afresh) at an eighth of the cost of building it per role."""
     route = ROUTES_BY_ID[route_id]
-    expected = route.expect[ROLES.index(role)]
     url = route.url(cast)
     data = route.data(cast) if callable(route.data) else dict(route.data)
-    response = _request(cast.client(role), route, url, data)
-    assert _outcome(response) == expected, (
-        f"{route.method} {url} as {role}: expected {expected}, got {_outcome(response)}"
-    )
-    if route.key.split(" ")[-1].startswith("/api/v1/") and (response.status_code >= 400):
-        assert set(response.json()) == {"error"}, "API failures use the one error shape"
+    wrong = []
+    for role, expected in zip(ROLES, route.expect, strict=True):
+        cache.clear()  # throttles and rate limits: no role inherits another's counters
+        for value in data.values():
+            if hasattr(value, "seek"):
+                value.seek(0)  # an upload is read again by each role's request
+        with transaction.atomic():
+            response = _request(cast.client(role), route, url, data)
+            outcome = _outcome(response)
+            if outcome != expected:
+                wrong.append(f"{role}: expected {expected}, got {outcome}")
+            elif route.key.split(" ")[-1].startswith("/api/v1/") and response.status_code >= 400:
+                if set(response.json()) != {"error"}:
+                    wrong.append(f"{role}: an API failure not in the one error shape")
+            transaction.set_rollback(True)
+    assert not wrong, f"{route.method} {url}:\n  " + "\n  ".join(wrong)
 
 
 def _django_routes(patterns, prefix=""):
