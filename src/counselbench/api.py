@@ -22,6 +22,7 @@ from counselbench.matters.api import router as matters_router
 from counselbench.organizations.api import router as organizations_router
 from counselbench.selfaudit.api import router as selfaudit_router
 from counselbench.talent.api import router as talent_router
+from counselbench.trust.api import router as trust_router
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ api.add_router("", talent_router)
 api.add_router("", engagements_router)
 api.add_router("", matters_router)
 api.add_router("", billing_router)
+api.add_router("", trust_router)
 
 
 def _respond(request: HttpRequest, status: int, payload: dict) -> HttpResponse:

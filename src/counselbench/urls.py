@@ -16,7 +16,9 @@ urlpatterns = [
     path("talent/", include("counselbench.talent.urls")),
     path("engagements/", include("counselbench.engagements.urls")),
     path("matters/", include("counselbench.matters.urls")),
-    path("time/", include("counselbench.billing.urls")),
+    # Time under /time/, money (statements, invoices, receivables, rates) under /billing/.
+    path("", include("counselbench.billing.urls")),
+    path("trust/", include("counselbench.trust.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
