@@ -31,6 +31,7 @@ from counselbench.selfaudit.services import (
 )
 from counselbench.talent.models import SoftSkill
 from tests.billing import matrix as billing_matrix
+from tests.billing import money_matrix
 from tests.factories import InvitationFactory
 from tests.matters import matrix as matters_matrix
 
@@ -1506,8 +1507,9 @@ ROUTES += [
 
 # Matters and secure delegation (issue 6): their own module, built on a delegation world.
 ROUTES += matters_matrix.routes(Route) + matters_matrix.page_routes(Route)
-# Billing (issue 7): time entries so far.
+# Money (issue 7): time entries, then statements, invoices, trust and retainers.
 ROUTES += billing_matrix.routes(Route) + billing_matrix.page_routes(Route)
+ROUTES += money_matrix.routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

@@ -6,7 +6,8 @@ the matters world (tests/matters/matrix.py) and the time world (tests/billing/ma
   statement issued for it, and one entry today, approved and not yet invoiced;
 - a draft invoice and a sent invoice (with a check payment) on the matter; a billing rate;
 - a trust account (firm-funds ledger included), the matter's ledger with a deposit, a pending
-  disbursement request by the staff member, an open reconciliation of last month, a retainer.
+  disbursement request by the staff member, an open reconciliation of last month (the deposit is
+  dated in it; the bank's statement has only an unrecorded service charge), a retainer.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def money_world(cast) -> dict:
         invoice_id=sent.pk,
         data=invoices.PaymentInput(amount_cents=1_000, received_on=today, method="check"),
     )
+    # Approved after that statement went out: the next statement (of its own period) pays it.
+    older = approved(45, today - timedelta(days=40), "Deposition digest, earlier volume")
     fresh = approved(60, today, "Deposition summary, volume 2")
     draft = invoices.draft_invoice(owner, matter_id=base["matter"], entry_ids=[fresh.pk])
     unbilled = approved(30, today, "Exhibit index")
@@ -69,12 +72,13 @@ def money_world(cast) -> dict:
     ledger = accounts.open_ledger(
         owner, account_id=account.pk, client_id=matter.client_id, matter_id=matter.pk
     )
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     deposit = journal.deposit(
         staff,
         data=journal.EntryInput(
             ledger_id=ledger.pk,
             amount_cents=500_000,
-            date=today,
+            date=month + timedelta(days=4),
             payee_payor="Harbor Logistics LLC",
             purpose="Retainer",
             method="check",
@@ -93,9 +97,13 @@ def money_world(cast) -> dict:
             method="check",
         ),
     )
-    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     recon = reconciliation.start(
         owner, account_id=account.pk, month=month, statement_balance_cents=0
+    )
+    (bank_fee,) = reconciliation.add_bank_lines(
+        owner,
+        reconciliation_id=recon.pk,
+        lines=[reconciliation.BankLineInput(month + timedelta(days=27), "Service charge", -1_500)],
     )
     retainer = retainers.set_retainer(
         owner, matter_id=matter.pk, target_cents=500_000, floor_cents=100_000
@@ -108,6 +116,9 @@ def money_world(cast) -> dict:
         "draft": draft.pk,
         "line": InvoiceLine.objects.filter(invoice=draft).first().pk,
         "unbilled": unbilled.pk,
+        "older": older.pk,
+        "month": month,
+        "bank_line": bank_fee.pk,
         "rate": rate.pk,
         "account": account.pk,
         "ledger": ledger.pk,

@@ -24,7 +24,7 @@ from django.utils import timezone
 from counselbench.access import log
 from counselbench.access.policy import Action, Actor, can, fetch
 from counselbench.core.errors import FieldError, Invalid, PermissionDenied, RuleViolation
-from counselbench.core.money import MAX_AMOUNT_CENTS, cents_from_dollars
+from counselbench.core.money import MAX_AMOUNT_CENTS, cents_from_dollars, format_usd
 from counselbench.trust.error_codes import TrustErrorCode as Code
 from counselbench.trust.models import (
     BankStatementLine,
@@ -105,10 +105,13 @@ class ThreeWay:
 
     @property
     def balanced(self) -> bool:
+        """All three agree, no ledger is negative, and the bank did nothing the journal lacks
+        (a bank charge on the statement is first recorded, then cleared)."""
         return (
             self.bank_difference_cents == 0
             and self.ledger_difference_cents == 0
             and not self.negative_ledgers
+            and not self.unmatched_bank_lines
         )
 
     def as_dict(self) -> dict:
@@ -526,9 +529,16 @@ def sign_off(
         if not result.balanced:
             raise RuleViolation(
                 Code.NOT_BALANCED,
-                "The three balances do not agree: adjusted bank "
-                f"{result.adjusted_bank_cents}, journal {result.journal_cents}, client ledgers "
-                f"{result.ledgers_total_cents} (cents).",
+                "The month does not reconcile: adjusted bank "
+                f"{format_usd(result.adjusted_bank_cents or 0, exact=True)}, journal "
+                f"{format_usd(result.journal_cents, exact=True)}, client ledgers "
+                f"{format_usd(result.ledgers_total_cents, exact=True)}"
+                + (
+                    f"; {len(result.unmatched_bank_lines)} bank line(s) match no journal entry"
+                    if result.unmatched_bank_lines
+                    else ""
+                )
+                + ".",
                 unblock="Clear the entries on the statement, record what the bank did that the "
                 "journal does not have, or correct the statement balance.",
             )
