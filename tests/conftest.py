@@ -89,6 +89,31 @@ def keep_test_connection(monkeypatch):
     request_finished.connect(close_old_connections)
 
 
+LOG_TABLE = "access_accesslogentry"
+
+
+@pytest.fixture
+def _restore_log_guard(django_db_blocker):
+    """Set up before the transactional database, so torn down after its flush."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {LOG_TABLE} ENABLE TRIGGER access_log_no_truncate")
+
+
+@pytest.fixture
+def committed(_restore_log_guard, transactional_db):
+    """Data other connections can see (PostgreSQL concurrency tests). The flush that cleans up
+    after such a test truncates the append-only access log, which its trigger refuses: let this
+    one flush through."""
+    yield
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {LOG_TABLE} DISABLE TRIGGER access_log_no_truncate")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttles and rate limits live in the cache; no test may inherit another's counters.

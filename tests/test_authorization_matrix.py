@@ -1552,9 +1552,12 @@ def test_authorization_matrix(cast, route_id):
             outcome = _outcome(response)
             if outcome != expected:
                 wrong.append(f"{role}: expected {expected}, got {outcome}")
-            elif route.key.split(" ")[-1].startswith("/api/v1/") and response.status_code >= 400:
-                if set(response.json()) != {"error"}:
-                    wrong.append(f"{role}: an API failure not in the one error shape")
+            elif (
+                route.key.split(" ")[-1].startswith("/api/v1/")
+                and response.status_code >= 400
+                and set(response.json()) != {"error"}
+            ):
+                wrong.append(f"{role}: an API failure not in the one error shape")
             transaction.set_rollback(True)
     assert not wrong, f"{route.method} {url}:\n  " + "\n  ".join(wrong)
 

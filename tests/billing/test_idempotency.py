@@ -16,8 +16,6 @@ from counselbench.core.models import IdempotencyKey
 from counselbench.core.tasks import prune_idempotency_keys
 from tests.matters.conftest import make_task
 
-LOG_TABLE = "access_accesslogentry"
-
 
 def entry(task, minutes=60):
     return {
@@ -103,23 +101,6 @@ def test_keys_are_kept_at_least_a_day_and_then_pruned(cast, task, settings):
     IdempotencyKey.objects.filter(key="new").update(created_at=timezone.now() - timedelta(hours=47))
     prune_idempotency_keys.call()
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
-
-
-@pytest.fixture
-def _restore_log_guard(django_db_blocker):
-    """Set up before the transactional database, so torn down after its flush."""
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {LOG_TABLE} ENABLE TRIGGER access_log_no_truncate")
-
-
-@pytest.fixture
-def committed(_restore_log_guard, transactional_db):
-    """Data other connections can see. The flush that cleans up after such a test truncates the
-    append-only access log, which its trigger refuses: let this one flush through."""
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {LOG_TABLE} DISABLE TRIGGER access_log_no_truncate")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is PostgreSQL's")

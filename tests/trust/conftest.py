@@ -66,5 +66,3 @@ def books(cast) -> Books:
 def refreshed(obj):
     obj.refresh_from_db()
     return obj
-
-

@@ -24,7 +24,9 @@ def test_a_deposit_records_who_when_payor_purpose_and_running_balances(cast, boo
     assert posted.payee_payor == "Harbor Logistics LLC" and posted.reference == "1042"
     assert posted.matter_id == books.matter.pk and posted.sequence == 1
     assert posted.ledger_balance_after_cents == posted.account_balance_after_cents == 500_000
-    assert refreshed(books.ledger).balance_cents == refreshed(books.account).balance_cents == 500_000
+    assert (
+        refreshed(books.ledger).balance_cents == refreshed(books.account).balance_cents == 500_000
+    )
 
 
 def test_a_disbursement_that_would_overdraw_a_client_ledger_is_refused_and_changes_nothing(
@@ -76,7 +78,7 @@ def test_staff_without_the_billing_permission_post_nothing(cast, books):
 
 def test_bank_charges_come_from_firm_funds_never_client_money(cast, books):
     journal.deposit(cast.actor("owner"), data=entry(books.ledger, 100_000))
-    fee = dict(payee_payor="Frost Bank", purpose="Monthly service charge", method="bank")
+    fee = {"payee_payor": "Frost Bank", "purpose": "Monthly service charge", "method": "bank"}
     with pytest.raises(Invalid) as refused:
         journal.withdraw(
             cast.actor("owner"), kind=EntryKind.BANK_FEE, data=entry(books.ledger, 1_500, **fee)
