@@ -12,6 +12,12 @@ from django.utils import timezone
 from counselbench.matters.models import Matter
 from counselbench.trust.models import TrustAccount, TrustLedger
 from counselbench.trust.services import accounts, journal
+from tests.billing.conftest import (  # noqa: F401 (fixtures)
+    billing_staff,
+    contractor_task,
+    delegation,
+    documents_storage,
+)
 from tests.matters.conftest import open_matter
 
 TODAY = timezone.localdate

@@ -150,6 +150,13 @@ def _final_period_end(engagement: Engagement) -> date | None:
 
 
 def _issue(engagement: Engagement, draft: Draft, *, by: User | None) -> ContractorStatement:
+    if ContractorStatement.objects.filter(
+        engagement=engagement, period_start=draft.period_start
+    ).exists():
+        raise RuleViolation(
+            Code.STATEMENT_EXISTS,
+            f"A statement for the period from {draft.period_start} already exists.",
+        )
     if not draft.lines or draft.amount_cents <= 0:
         raise RuleViolation(
             Code.NOTHING_TO_PAY,
@@ -157,7 +164,13 @@ def _issue(engagement: Engagement, draft: Draft, *, by: User | None) -> Contract
             "(or fee) is waiting for a statement.",
             unblock="Approve the professional's submitted time first.",
         )
-    due_from = _final_period_end(engagement) or draft.period_end
+    # The final statement of an ended engagement is due from the last day; others from the
+    # period's end.
+    final = _final_period_end(engagement)
+    if final is not None and draft.period_start <= final <= draft.period_end:
+        due_from = final
+    else:
+        due_from = draft.period_end
     try:
         with transaction.atomic():
             statement = ContractorStatement.objects.create(
@@ -167,8 +180,7 @@ def _issue(engagement: Engagement, draft: Draft, *, by: User | None) -> Contract
                 period_end=draft.period_end,
                 minutes=draft.minutes,
                 amount_cents=draft.amount_cents,
-                due_on=max(due_from, draft.period_end)
-                + timedelta(days=engagement.payment_terms_days),
+                due_on=due_from + timedelta(days=engagement.payment_terms_days),
                 issued_by=by,
             )
             for line in draft.lines:
@@ -231,7 +243,7 @@ def issue_due_statements(today: date | None = None) -> list[ContractorStatement]
     for engagement in engagements:
         day = today - timedelta(days=1)
         seen = set()
-        while day >= max(horizon, engagement.start_date):
+        while day >= horizon:
             start, end = period_of(engagement.pay_period, day)
             day = start - timedelta(days=1)
             if (start, end) in seen:
