@@ -2,6 +2,7 @@
 One module per kind of record; everything is importable from `counselbench.billing.models`."""
 
 from counselbench.billing.models.invoices import (
+    OPEN_INVOICE_STATES,
     CreditNote,
     Invoice,
     InvoiceLine,
@@ -28,6 +29,7 @@ from counselbench.billing.models.time import (
 
 __all__ = [
     "LOCKED_STATES",
+    "OPEN_INVOICE_STATES",
     "BillingRate",
     "ContractorStatement",
     "CreditNote",
