@@ -136,3 +136,46 @@ def test_the_role_select_explains_a_refusal_in_place(cast):
     assert "is the only owner" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.OWNER
+
+
+def test_the_owner_gives_a_staff_member_the_billing_permission(cast):
+    membership = cast.staff.memberships.get()
+    response = cast.client("owner").post(
+        f"/org/members/{membership.pk}/role/",
+        {"role": "staff", "billing_field": "1", "billing": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "checked" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.billing
+    assert cast.actor("staff").may_bill()
+    entry = AccessLogEntry.objects.get(action="membership.billing_changed")
+    assert entry.detail == {"billing": True, "user": cast.staff.email}
+    # Unticked, it is taken away; promoted to attorney, it goes with the staff role.
+    cast.client("owner").post(
+        f"/org/members/{membership.pk}/role/", {"role": "staff", "billing_field": "1"}
+    )
+    membership.refresh_from_db()
+    assert not membership.billing
+
+
+def test_the_billing_permission_is_for_staff_and_owners_only_grant_it(cast):
+    attorney = cast.attorney.memberships.get()
+    response = cast.client("owner").patch(
+        f"/api/v1/memberships/{attorney.pk}", {"billing": True}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["path"] == "billing"
+    staff = cast.staff.memberships.get()
+    refused = cast.client("attorney").patch(
+        f"/api/v1/memberships/{staff.pk}", {"billing": True}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    granted = cast.client("owner").patch(
+        f"/api/v1/memberships/{staff.pk}", {"billing": True}, content_type="application/json"
+    )
+    assert granted.status_code == 200 and granted.json()["billing"] is True
+    promoted = cast.client("owner").patch(
+        f"/api/v1/memberships/{staff.pk}", {"role": "attorney"}, content_type="application/json"
+    )
+    assert promoted.json() == {**promoted.json(), "role": "attorney", "billing": False}

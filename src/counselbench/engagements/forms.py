@@ -8,7 +8,7 @@ from django import forms
 
 from counselbench.core.money import cents_from_dollars
 from counselbench.engagements import classification
-from counselbench.engagements.models import BillingModel, EngagementModel
+from counselbench.engagements.models import BillingModel, EngagementModel, PayPeriod
 from counselbench.talent.forms import STATE_CHOICES
 
 
@@ -35,6 +35,12 @@ class EngagementForm(forms.Form):
         initial=Decimal(0),
     )
     hours_per_week = forms.IntegerField(min_value=1, max_value=80, initial=20)
+    pay_period = forms.ChoiceField(
+        choices=PayPeriod.choices, initial=PayPeriod.SEMIMONTHLY, label="Paid"
+    )
+    payment_terms_days = forms.IntegerField(
+        min_value=0, max_value=90, initial=10, label="Statement due (days after the period)"
+    )
     supervising_attorney_id = forms.TypedChoiceField(label="Supervising attorney", coerce=int)
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     trial_days = forms.IntegerField(min_value=1, max_value=90, initial=7, label="Trial (days)")

@@ -5,7 +5,12 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from counselbench.core.schemas import InputSchema, ObjectId
-from counselbench.engagements.models import BillingModel, EngagementModel, EngagementState
+from counselbench.engagements.models import (
+    BillingModel,
+    EngagementModel,
+    EngagementState,
+    PayPeriod,
+)
 
 
 class TermsPatch(InputSchema):
@@ -22,6 +27,10 @@ class TermsPatch(InputSchema):
     )
     markup_percent: Decimal | None = Field(None, ge=0, le=300, decimal_places=2)
     hours_per_week: StrictInt | None = Field(None, ge=1, le=80)
+    pay_period: PayPeriod | None = Field(None, description="How often the professional is paid")
+    payment_terms_days: StrictInt | None = Field(
+        None, ge=0, le=90, description="Days after a pay period ends that its statement is due"
+    )
     supervising_attorney_id: ObjectId | None = None
     start_date: dt.date | None = None
     trial_days: StrictInt | None = Field(None, ge=1, le=90)
@@ -86,6 +95,8 @@ class EngagementOut(Schema):
     billing_model: str
     rate_cents: int
     hours_per_week: int
+    pay_period: str
+    payment_terms_days: int
     start_date: dt.date
     trial_days: int
     jurisdiction: str

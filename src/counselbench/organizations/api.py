@@ -1,20 +1,22 @@
 """API: my organizations, the current organization's settings, members and invitations."""
 
+from django.db import transaction
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from counselbench.access.policy import ActorRequest
+from counselbench.core.errors import Invalid
 from counselbench.organizations import selectors, services
 from counselbench.organizations.schemas import (
     InvitationAcceptIn,
     InvitationIn,
     InvitationOut,
     MemberOut,
+    MemberPatchIn,
     MyMembershipOut,
     OrganizationCreateIn,
     OrganizationOut,
     OrganizationSettingsIn,
-    RoleIn,
 )
 
 router = Router(tags=["organizations"])
@@ -73,12 +75,24 @@ def list_members(request: ActorRequest):
 
 
 @router.patch(
-    "/memberships/{int:membership_id}", response=MemberOut, summary="Change a member's role"
+    "/memberships/{int:membership_id}",
+    response=MemberOut,
+    summary="Change a member's role, or a staff member's billing permission",
 )
-def change_role(request: ActorRequest, membership_id: int, payload: RoleIn):
-    return services.change_role(
-        request.actor, membership_id=membership_id, role=payload.role, request=request
-    )
+def change_member(request: ActorRequest, membership_id: int, payload: MemberPatchIn):
+    membership = None
+    with transaction.atomic():  # both or neither
+        if payload.role is not None:
+            membership = services.change_role(
+                request.actor, membership_id=membership_id, role=payload.role, request=request
+            )
+        if payload.billing is not None:
+            membership = services.set_billing_permission(
+                request.actor, membership_id=membership_id, billing=payload.billing, request=request
+            )
+    if membership is None:
+        raise Invalid.field("role", "Send a role, a billing permission, or both.")
+    return membership
 
 
 @router.delete("/memberships/{int:membership_id}", response={204: None}, summary="Remove a member")

@@ -12,3 +12,4 @@ class OrganizationsErrorCode(StrEnum):
     MFA_REQUIRED_SELF = "mfa_required_self"
     SLUG_TAKEN = "slug_taken"
     TIME_ZONE_INVALID = "time_zone_invalid"
+    BILLING_STAFF_ONLY = "billing_staff_only"

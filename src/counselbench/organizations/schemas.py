@@ -44,13 +44,18 @@ class MemberOut(Schema):
     id: int
     user: UserOut
     role: str
+    billing: bool = Field(description="A staff member with the billing permission")
     created_at: datetime
 
 
-class RoleIn(InputSchema):
-    role: Role = Field(
+class MemberPatchIn(InputSchema):
+    role: Role | None = Field(
+        None,
         description="Firm roles: owner, attorney, staff; provider roles: "
-        "provider_admin, vetting_staff"
+        "provider_admin, vetting_staff",
+    )
+    billing: bool | None = Field(
+        None, description="Staff only: handles invoices, contractor statements and trust"
     )
 
 

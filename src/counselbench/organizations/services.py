@@ -179,13 +179,42 @@ def change_role(
             )
         old = membership.role
         membership.role = new_role
-        membership.save(update_fields=["role"])
+        # The billing permission is a staff member's; owners bill anyway, attorneys do not.
+        membership.billing = membership.billing and new_role == Role.STAFF
+        membership.save(update_fields=["role", "billing"])
         log.record(
             "membership.role_changed",
             actor=actor,
             obj=membership,
             request=request,
             detail={"from": old, "to": new_role, "user": membership.user.email},
+        )
+    return membership
+
+
+def set_billing_permission(
+    actor: Actor, *, membership_id: int, billing: bool, request: HttpRequest | None = None
+) -> Membership:
+    """Gives a staff member the billing permission (invoices, contractor statements, trust
+    postings), or takes it away. Owners always have it; attorneys authorize, they do not bill."""
+    membership = fetch(actor, Membership, Action.CHANGE, pk=membership_id)
+    if not isinstance(billing, bool):
+        raise Invalid.field("billing", "true or false.")
+    if membership.role != Role.STAFF:
+        raise Invalid.field(
+            "billing",
+            "The billing permission is for staff members; owners always have it.",
+            Code.BILLING_STAFF_ONLY,
+        )
+    if membership.billing != billing:
+        membership.billing = billing
+        membership.save(update_fields=["billing"])
+        log.record(
+            "membership.billing_changed",
+            actor=actor,
+            obj=membership,
+            request=request,
+            detail={"billing": billing, "user": membership.user.email},
         )
     return membership
 

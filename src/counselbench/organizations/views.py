@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from counselbench.organizations.forms import (
     SettingsForm,
     role_choices,
 )
-from counselbench.organizations.models import Membership, Organization, roles_for_kind
+from counselbench.organizations.models import Membership, Organization, Role, roles_for_kind
 
 
 @login_required
@@ -94,13 +95,24 @@ def members(request: ActorRequest) -> HttpResponse:
 @login_required
 @require_POST
 def change_role(request: ActorRequest, membership_id: int) -> HttpResponse:
+    """The member row's form: the role, and for a staff member the billing permission."""
     try:
-        membership = services.change_role(
-            request.actor,
-            membership_id=membership_id,
-            role=request.POST.get("role", ""),
-            request=request,
-        )
+        with transaction.atomic():
+            membership = fetch(request.actor, Membership, Action.CHANGE, pk=membership_id)
+            if "role" in request.POST:
+                membership = services.change_role(
+                    request.actor,
+                    membership_id=membership_id,
+                    role=request.POST.get("role", ""),
+                    request=request,
+                )
+            if "billing_field" in request.POST and membership.role == Role.STAFF:
+                membership = services.set_billing_permission(
+                    request.actor,
+                    membership_id=membership_id,
+                    billing=request.POST.get("billing") == "on",
+                    request=request,
+                )
         error = None
     except DomainError as exc:
         if exc.status in (403, 404):
@@ -125,7 +137,8 @@ def change_role(request: ActorRequest, membership_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"{membership.user.display_name} is now {membership.get_role_display().lower()}.",
+            f"{membership.user.display_name} is now {membership.get_role_display().lower()}"
+            f"{' with the billing permission' if membership.billing else ''}.",
         )
     return redirect("organizations:members")
 

@@ -124,11 +124,18 @@ def _long(day: date) -> str:
 
 def _billing(engagement: Engagement) -> str:
     rate = format_usd(engagement.rate_cents)
-    if engagement.billing_model == "hourly":
-        return f"{rate} an hour, about {engagement.hours_per_week} hours a week."
     if engagement.billing_model == "flat":
-        return f"A flat fee of {rate} for the scope above."
-    return f"{rate} a month, for about {engagement.hours_per_week} hours a week."
+        return (
+            f"A flat fee of {rate} for the scope above, paid within "
+            f"{engagement.payment_terms_days} days of the engagement's end."
+        )
+    paid = (
+        f" Paid {engagement.get_pay_period_display().lower()}, each statement due "
+        f"{engagement.payment_terms_days} days after its period ends."
+    )
+    if engagement.billing_model == "hourly":
+        return f"{rate} an hour, about {engagement.hours_per_week} hours a week.{paid}"
+    return f"{rate} a month, for about {engagement.hours_per_week} hours a week.{paid}"
 
 
 def render(engagement: Engagement, *, version: int, deliverables: str) -> str:

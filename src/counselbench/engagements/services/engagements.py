@@ -22,6 +22,7 @@ from counselbench.engagements.models import (
     EngagementEvent,
     EngagementModel,
     EngagementState,
+    PayPeriod,
 )
 from counselbench.organizations.models import Membership, OrganizationKind, Role
 from counselbench.talent.models import Candidate, CandidateState, ProfessionalProfile
@@ -36,6 +37,8 @@ TERMS = (
     "rate_cents",
     "markup_percent",
     "hours_per_week",
+    "pay_period",
+    "payment_terms_days",
     "supervising_attorney_id",
     "start_date",
     "trial_days",
@@ -58,7 +61,11 @@ def _check_terms(engagement: Engagement, changes: dict[str, Any]) -> list[FieldE
         if value not in US_STATES:
             errors.append(FieldError("jurisdiction", "A US state or territory code, e.g. TX."))
         engagement.jurisdiction = value
-    for name, choices in (("engagement_model", EngagementModel), ("billing_model", BillingModel)):
+    for name, choices in (
+        ("engagement_model", EngagementModel),
+        ("billing_model", BillingModel),
+        ("pay_period", PayPeriod),
+    ):
         if name in changes:
             if changes[name] not in choices.values:
                 errors.append(FieldError(name, f"One of: {', '.join(choices.values)}."))
@@ -72,6 +79,7 @@ def _check_terms(engagement: Engagement, changes: dict[str, Any]) -> list[FieldE
         ("rate_cents", 1, 10_000_000),
         ("hours_per_week", 1, 80),
         ("trial_days", 1, 90),
+        ("payment_terms_days", 0, 90),
     ):
         if name in changes:
             value = changes[name]

@@ -139,6 +139,8 @@ def offer(engagement: Engagement, *, revealed: bool, nda_signed: bool) -> dict[s
         "billing_model": engagement.billing_model,
         "rate_cents": engagement.rate_cents,
         "hours_per_week": engagement.hours_per_week,
+        "pay_period": engagement.pay_period,
+        "payment_terms_days": engagement.payment_terms_days,
         "start_date": engagement.start_date,
         "trial_days": engagement.trial_days,
         "jurisdiction": engagement.jurisdiction,

@@ -23,6 +23,8 @@ COPIED = (
     "rate_cents",
     "markup_percent",
     "hours_per_week",
+    "pay_period",
+    "payment_terms_days",
     "supervising_attorney_id",
     "trial_days",
 )
