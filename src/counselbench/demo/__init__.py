@@ -6,7 +6,7 @@ grows with the product.
 
 from django.db import transaction
 
-from counselbench.demo import engagements, matters, organizations, selfaudit, talent
+from counselbench.demo import billing, engagements, matters, organizations, selfaudit, talent
 
 DEFAULT_PASSWORD = "counselbench-demo"
 
@@ -26,4 +26,5 @@ def build_demo(
     talent.providers(firm=organizations.firm(), keystone=organizations.provider())
     engagements.build(firm=organizations.firm())
     matters.build(firm=organizations.firm())
+    billing.build(firm=organizations.firm())
     return accounts

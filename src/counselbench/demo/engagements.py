@@ -6,6 +6,7 @@ ending, ended and rated, declined and replaced."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -176,6 +177,11 @@ def build(*, firm: Organization) -> None:
         today - timedelta(42),
         rate_cents=9500,
         billing_model="hourly",
+        # Billed to clients at cost + 30%: Texas follows the default rule (allowed when
+        # disclosed), and each client's consent records the disclosure.
+        markup_percent=Decimal("30"),
+        pay_period="semimonthly",
+        payment_terms_days=10,
     )
     _to_trial(owner, pk, maria)
     engagements.transition(
