@@ -98,3 +98,33 @@ def test_the_demo_firm_has_a_completed_audit_with_a_hit_list(capsys):
     owner = User.objects.get(email="dana.whitfield@whitfieldmoreno.example")
     result = hit_list(actor_for(owner, audit.organization), audit_id=audit.pk)
     assert len(result.rows) >= 8 and result.total_saving_cents > 0
+
+
+def test_the_demo_firms_money_tells_the_story_and_reconcile_prints_it(capsys):
+    from django.utils import timezone
+
+    from counselbench.billing.models import ContractorStatement, Invoice, InvoiceLine
+    from counselbench.trust.models import Reconciliation, Retainer, TrustRequest
+
+    assert cli(["demo"]) == 0
+    states = set(Invoice.objects.values_list("state", flat=True))
+    assert states == {"draft", "sent", "viewed", "partially_paid", "paid", "void"}
+    marked_up = InvoiceLine.objects.filter(contractor_work=True)
+    assert marked_up.exists() and all(line.kind == "fee" for line in marked_up)
+    assert all(line.rate_cents == 12_350 for line in marked_up)  # $95 + 30%
+    today = timezone.localdate()
+    unpaid = ContractorStatement.objects.filter(state="issued")
+    assert any(s.due_on < today for s in unpaid)  # one overdue
+    assert ContractorStatement.objects.filter(state="paid").exists()
+    months = dict(Reconciliation.objects.values_list("state", "month").order_by("month"))
+    assert set(months) == {"locked", "open"}
+    (retainer,) = Retainer.objects.all()
+    assert retainer.ledger.balance_cents < retainer.floor_cents
+    assert retainer.requests.filter(satisfied_at__isnull=True).exists()
+    assert TrustRequest.objects.filter(state="pending").exists()
+    capsys.readouterr()
+    month = f"{months['open']:%Y-%m}"
+    assert cli(["reconcile", "--org", "whitfield-moreno", "--month", month]) == 0
+    out = capsys.readouterr().out
+    assert "BALANCED" in out and "Sum of client ledgers" in out
+    assert cli(["reconcile", "--org", "whitfield-moreno", "--month", "2026-13"]) == 2

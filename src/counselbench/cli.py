@@ -1,5 +1,5 @@
 """`counselbench`, the command line: serve, migrate, demo, token, verify-log, worker,
-rotate-document-keys, check."""
+rotate-document-keys, reconcile, check."""
 
 from __future__ import annotations
 
@@ -215,6 +215,54 @@ def cmd_rotate_document_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    """Prints a month's three-way reconciliation of a firm's trust account (read-only)."""
+    from datetime import date
+
+    from counselbench.core.money import format_usd
+    from counselbench.trust.models import Reconciliation, TrustAccount
+    from counselbench.trust.services.reconciliation import integrity, three_way
+
+    try:
+        year, month = (int(part) for part in args.month.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        print(f"error: --month {args.month!r}: use YYYY-MM", file=sys.stderr)
+        return 2
+    accounts = TrustAccount.objects.filter(organization__slug=args.org)
+    if args.account:
+        accounts = accounts.filter(name=args.account)
+    account = accounts.order_by("pk").first()
+    if account is None:
+        print(f"error: no trust account for {args.org!r}", file=sys.stderr)
+        return 2
+    made = Reconciliation.objects.filter(account=account, month=first).first()
+    result = three_way(made or Reconciliation(account=account, month=first))
+
+    def usd(cents: int | None) -> str:
+        return "not entered" if cents is None else format_usd(cents, exact=True)
+
+    print(f"{account} — {first:%B %Y}" + (f" ({made.get_state_display()})" if made else ""))
+    print(f"  Bank statement balance     {usd(result.statement_balance_cents)}")
+    print(f"  + deposits in transit      {usd(result.deposits_in_transit_cents)}")
+    print(f"  − outstanding checks       {usd(-result.outstanding_checks_cents)}")
+    print(f"  = adjusted bank balance    {usd(result.adjusted_bank_cents)}")
+    print(f"  Trust journal balance      {usd(result.journal_cents)}")
+    print(f"  Sum of client ledgers      {usd(result.ledgers_total_cents)}")
+    for ledger in result.ledgers:
+        print(f"      {ledger.name:<48} {usd(ledger.balance_cents)}")
+    for line in result.unmatched_bank_lines:
+        amount = usd(line.amount_cents)
+        print(f"  ! bank line with no journal entry: {line.date} {line.party} {amount}")
+    now = integrity(account)
+    print(f"  Running balances consistent today: {'yes' if now['consistent'] else 'NO'}")
+    if made is None:
+        print("No reconciliation was started for that month: bank figures are not known.")
+        return 0 if now["consistent"] else 1
+    print("BALANCED" if result.balanced else "NOT BALANCED")
+    return 0 if result.balanced and now["consistent"] else 1
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
@@ -293,6 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-wrap every document's key under DOCUMENT_KEY_ID (files are not rewritten)",
     )
     p.set_defaults(func=cmd_rotate_document_keys)
+
+    p = sub.add_parser(
+        "reconcile", help="print a month's three-way trust reconciliation; exit 1 unless balanced"
+    )
+    p.add_argument("--org", required=True, help="slug of the firm")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--account", help="the trust account's name (default: the firm's first)")
+    p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("check", help="configuration checks (--deploy unless DEBUG) and migrations")
     p.add_argument("--deploy", action="store_true")

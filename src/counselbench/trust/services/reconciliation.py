@@ -174,7 +174,12 @@ def three_way(reconciliation: Reconciliation) -> ThreeWay:
         (
             result.outstanding_deposits if item.amount_cents > 0 else result.outstanding_checks
         ).append(item)
-    for line in reconciliation.bank_lines.filter(entry__isnull=True).order_by("date", "pk"):
+    unmatched = (
+        reconciliation.bank_lines.filter(entry__isnull=True).order_by("date", "pk")
+        if reconciliation.pk
+        else []  # a month not started: the journal and ledgers alone
+    )
+    for line in unmatched:
         result.unmatched_bank_lines.append(
             Item(
                 line.pk, line.date.isoformat(), line.amount_cents, line.description, line.reference
