@@ -34,6 +34,7 @@ from counselbench.billing.services.pricing import invoice_totals, price_entry
 from counselbench.core.errors import FieldError, Invalid, RuleViolation
 from counselbench.core.money import MAX_AMOUNT_CENTS
 from counselbench.matters.models import Consent, Matter
+from counselbench.organizations.models import Membership
 
 PREFIXES = {"invoice": "INV-", "credit_note": "CN-"}
 MAX_TERMS_DAYS = 120
@@ -319,8 +320,12 @@ def send_invoice(
     return invoice
 
 
-def mark_viewed(invoice: Invoice) -> None:
-    """The client opened the invoice's link (the first time counts)."""
+def mark_viewed(invoice: Invoice, *, viewer: Actor | None = None) -> None:
+    """The client opened the invoice's link (the first time counts). The firm's own people
+    checking the link do not count as the client having seen it."""
+    user = viewer.user if viewer is not None else None
+    if user and Membership.objects.filter(user=user, organization=invoice.organization_id).exists():
+        return
     if invoice.state == InvoiceState.SENT:
         Invoice.objects.filter(pk=invoice.pk, state=InvoiceState.SENT).update(
             state=InvoiceState.VIEWED, viewed_at=timezone.now()
