@@ -1,10 +1,16 @@
-"""Forms of the time pages: parse what a person types (\"1:30\" or \"90\"), the services decide."""
+"""Forms of the billing pages: parse what a person types (\"1:30\" or \"90\" for time, \"1,250.50\"
+for money), the services decide. Field names are the services' field paths, so a refusal lands
+next to the field that caused it."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
+from django.utils import timezone
+
+from counselbench.billing.models import PaymentMethod, PayoutMethod
+from counselbench.core.money import cents_from_dollars
 
 DURATION_HELP = "Hours:minutes (1:30) or minutes (90)."
 _DURATION = re.compile(r"^\s*(?:(?P<h>\d{1,2}):(?P<m>[0-5]?\d)|(?P<only>\d{1,4}))\s*$")
@@ -83,3 +89,148 @@ class RejectForm(forms.Form):
         label="Reason (the author sees it)",
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
     )
+
+
+# --- Money: statements, invoices, rates ---------------------------------------------------------
+
+
+class CentsField(forms.CharField):
+    """Dollars as typed ("1,250.50", "$80") → integer cents; the services judge the amount."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "size": 10})
+
+    def clean(self, value):
+        text = super().clean(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return cents_from_dollars(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "An amount in dollars and cents, such as 1250.50."
+            ) from None
+
+
+class IssueStatementForm(forms.Form):
+    engagement_id = forms.TypedChoiceField(label="Engagement", coerce=int)
+    on = forms.DateField(
+        label="A day in the pay period",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty for the last pay period that has ended.",
+    )
+
+    def __init__(self, *args, engagements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engagement_id"].choices = [("", "Choose an engagement")] + [
+            (e.pk, f"{e.professional.user.display_name} · {e.title} ({e.get_pay_period_display()})")
+            for e in engagements
+        ]
+
+
+class PayoutForm(forms.Form):
+    paid_on = forms.DateField(label="Paid on", widget=DateInput())
+    method = forms.ChoiceField(choices=PayoutMethod.choices)
+    reference = forms.CharField(
+        label="Bank reference",
+        max_length=100,
+        required=False,
+        help_text="ACH trace, wire or check number.",
+    )
+
+
+class NewInvoiceForm(forms.Form):
+    matter_id = forms.TypedChoiceField(label="Matter", coerce=int)
+    through = forms.DateField(
+        label="Time up to",
+        required=False,
+        widget=DateInput(),
+        help_text="Approved time dated up to this day goes on the invoice (default today).",
+    )
+
+    def __init__(self, *args, matters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter_id"].choices = [("", "Choose a matter")] + [
+            (m.pk, f"{m.number} · {m.title} ({m.client.name})") for m in matters
+        ]
+
+
+class DraftForm(forms.Form):
+    discount_percent = forms.DecimalField(
+        label="Discount (%)", min_value=0, max_value=100, decimal_places=2
+    )
+    tax_percent = forms.DecimalField(label="Tax (%)", min_value=0, max_value=30, decimal_places=3)
+    payment_terms_days = forms.IntegerField(
+        label="Payment terms (days)", min_value=0, max_value=120
+    )
+    notes = forms.CharField(
+        label="Note to the client",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+
+
+class ExpenseForm(forms.Form):
+    date = forms.DateField(widget=DateInput())
+    description = forms.CharField(max_length=1000, help_text="Filing fee, transcript, courier…")
+    amount_cents = CentsField(label="Amount ($)")
+
+
+class SendForm(forms.Form):
+    issued_on = forms.DateField(
+        label="Invoice date",
+        required=False,
+        widget=DateInput(),
+        help_text="Today, or up to 31 days back. The due date follows from the payment terms.",
+    )
+
+
+class PaymentForm(forms.Form):
+    amount_cents = CentsField(label="Amount ($)")
+    received_on = forms.DateField(label="Received on", widget=DateInput())
+    # From trust is an earned-fee transfer an attorney authorizes: "Pay from trust", not this form.
+    method = forms.ChoiceField(
+        choices=[c for c in PaymentMethod.choices if c[0] != PaymentMethod.TRUST]
+    )
+    reference = forms.CharField(
+        max_length=100, required=False, help_text="Check number or the bank's reference."
+    )
+
+
+class CreditNoteForm(forms.Form):
+    amount_cents = CentsField(label="Amount to credit ($)")
+    reason = forms.CharField(
+        max_length=2000,
+        help_text="The client sees it on the credit note.",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+    )
+
+
+class RateForm(forms.Form):
+    user_id = forms.TypedChoiceField(label="Timekeeper", coerce=int)
+    rate_cents = CentsField(label="Rate ($ an hour)")
+    effective_from = forms.DateField(
+        label="From",
+        widget=DateInput(),
+        help_text="Time from this day on is billed at the new rate; earlier time keeps its rate.",
+    )
+
+    def __init__(self, *args, timekeepers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user_id"].choices = [("", "Choose a timekeeper")] + [
+            (u.pk, u.display_name) for u in timekeepers
+        ]
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label="As of", required=False, widget=DateInput())
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("A day up to today: aging counts what was owed then.")
+        return day
