@@ -1062,7 +1062,9 @@ def _trust_in_reach(actor: Actor, organization_id: int, matter_id: int | None = 
 def _trust_account_rule(actor: Actor, action: Action, obj: Any) -> bool:
     """The owner opens trust accounts; billing people post to them; owners and attorneys
     authorize money out and sign reconciliations off."""
-    if obj is TrustAccount:
+    if obj is TrustAccount:  # kind level: see the firm's trust records at all, or open one
+        if action == Action.VIEW:
+            return _sees_trust(actor)
         return action == Action.CREATE and actor.role == Role.OWNER and _in_firm(actor)
     if not _trust_in_reach(actor, obj.organization_id):
         return False
