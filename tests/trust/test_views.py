@@ -187,6 +187,17 @@ def test_the_ledger_card_lists_every_entry_with_who_posted_and_the_running_balan
     assert [e.sequence for e in response.context["page"]] == [1, 2]
 
 
+def test_the_ledger_card_is_paginated_and_opens_on_its_newest_page(cast, books):
+    staff = cast.actor("staff")
+    for i in range(55):
+        journal.deposit(staff, data=entry(books.ledger, 100 + i))
+    client = cast.client("owner")
+    newest = client.get(ledger_url(books.ledger)).context["page"]
+    assert newest.number == 2 and [e.sequence for e in newest] == list(range(51, 56))
+    oldest = client.get(ledger_url(books.ledger) + "?page=1").context["page"]
+    assert oldest[0].sequence == 1 and oldest[0].ledger_balance_after_cents == 100
+
+
 def test_an_amount_in_fractions_of_a_cent_is_a_field_error(cast, books):
     response = cast.client("staff").post(
         ledger_url(books.ledger, "deposit"), deposit_form("10.005")
@@ -384,6 +395,9 @@ def test_the_months_page_lists_reconciliations_and_billing_starts_one(cast, book
     )
     response = client.post(f"{url}new/", {"month": "2025-13"})
     assert response.status_code == 422
+    # The form now offers the month after the newest one.
+    this_month = f"{timezone.localdate():%Y-%m}"
+    assert client.get(url).context["form"].initial["month"] == this_month
     assert month.strftime("%B %Y") in client.get(url).content.decode()
 
 

@@ -307,12 +307,7 @@ class BankCsvForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(
-        label="Note",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
-    )
+    note = forms.CharField(label="Note", max_length=500, required=False)
 
 
 class RejectRequestForm(DecisionForm):
@@ -320,6 +315,7 @@ class RejectRequestForm(DecisionForm):
         super().__init__(*args, **kwargs)
         self.fields["note"].required = True
         self.fields["note"].label = "Why (billing sees it)"
+        self.fields["note"].widget = forms.Textarea(attrs={"rows": 2, "maxlength": 500})
 
 
 class RetainerForm(forms.Form):

@@ -44,8 +44,14 @@ CLEARING_LIMIT = 500
 BANK_LINES_PER_PAGE = 100
 
 
-def _last_month() -> str:
-    return f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
+def _next_month(account: TrustAccount, newest: Reconciliation | None) -> str:
+    """The form's default: the month after the newest one reconciled, else last month."""
+    this_month = timezone.localdate().replace(day=1)
+    if newest is None:
+        month = max(this_month - timedelta(days=1), account.opened_on).replace(day=1)
+    else:
+        month = min((newest.month + timedelta(days=32)).replace(day=1), this_month)
+    return f"{month:%Y-%m}"
 
 
 def _months_page(
@@ -56,19 +62,19 @@ def _months_page(
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor
-    page = page_of(
-        request,
+    months = (
         visible(actor, Reconciliation)
         .filter(account=account)
         .select_related("signed_off_by", "created_by")
-        .order_by("-month", "-pk"),
-        24,
+        .order_by("-month", "-pk")
     )
+    page = page_of(request, months, 24)
+    newest = page[0] if page.number == 1 and page.object_list else months.first()
     context = {
         "account": account,
         "page": page,
         "may_start": can(actor, Action.CHANGE, account),
-        "form": form or StartReconciliationForm(initial={"month": _last_month()}),
+        "form": form or StartReconciliationForm(initial={"month": _next_month(account, newest)}),
     }
     return render(request, "trust/reconciliations.html", context, status=status)
 
