@@ -6,6 +6,7 @@ owner's billing rates; list pages whose query count does not grow with their row
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -44,7 +45,7 @@ def invoice_url(pk: int, action: str = "") -> str:
 
 
 def dollars(cents: int) -> str:
-    return f"{cents / 100:.2f}"
+    return f"{Decimal(cents) / 100:.2f}"
 
 
 # --- Invoices --------------------------------------------------------------------------------
@@ -214,6 +215,12 @@ def test_pay_from_trust_by_billing_staff_waits_for_an_attorney(cast):
     html = page.content.decode()
     assert "Waiting for an attorney's approval" in html
     assert "Pay $" not in html  # one request at a time
+    assert Invoice.objects.get(pk=sent.pk).paid_cents == sent.paid_cents
+    # A second click (or the owner's, beside the request) is refused: approve the request.
+    for who in ("staff", "owner"):
+        response = cast.client(who).post(invoice_url(sent.pk, "pay-from-trust/"), follow=True)
+        assert "already waits for an attorney" in response.content.decode()
+    assert TrustRequest.objects.filter(invoice=sent).count() == 1
     assert Invoice.objects.get(pk=sent.pk).paid_cents == sent.paid_cents
 
 

@@ -22,3 +22,4 @@ class TrustErrorCode(StrEnum):
     MONTH_NOT_OVER = "month_not_over"
     BAD_CSV = "bad_csv"
     NO_TRUST_FUNDS = "no_trust_funds"
+    REQUEST_PENDING = "trust_request_pending"  # one pay-from-trust request per invoice at a time

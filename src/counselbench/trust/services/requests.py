@@ -191,6 +191,13 @@ def pay_from_trust(
         )
     if invoice.is_draft or invoice.balance_cents <= 0:
         raise RuleViolation("invoice_not_open", "Only a sent, unpaid invoice is paid from trust.")
+    # A second request (or a posting beside one) would leave a request nobody can approve.
+    if TrustRequest.objects.filter(invoice=invoice, state=RequestState.PENDING).exists():
+        raise RuleViolation(
+            Code.REQUEST_PENDING,
+            f"A request to pay invoice {invoice.label} from trust already waits for an attorney.",
+            unblock="An owner or attorney approves or rejects it under Trust → Requests.",
+        )
     data = journal.earned_fee_input(invoice, ledger, journal.amount_from_trust(invoice, ledger))
     if actor.role in (Role.OWNER, Role.ATTORNEY):
         return journal.withdraw(actor, kind=EntryKind.EARNED_FEE, data=data, request=request)
