@@ -32,7 +32,7 @@ from counselbench.billing.models import (
 )
 from counselbench.billing.services.pricing import invoice_totals, price_entry
 from counselbench.core.errors import FieldError, Invalid, RuleViolation
-from counselbench.core.money import MAX_AMOUNT_CENTS
+from counselbench.core.money import MAX_AMOUNT_CENTS, format_usd
 from counselbench.matters.models import Consent, Matter
 from counselbench.organizations.models import Membership
 
@@ -352,12 +352,12 @@ def _payable(invoice: Invoice, amount_cents: int, path: str = "amount_cents") ->
             unblock="Send the invoice first.",
         )
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents < 1:
-        raise Invalid.field(path, "A positive amount in cents.")
+        raise Invalid.field(path, "A positive amount (at least $0.01).")
     if amount_cents > invoice.balance_cents:
         raise Invalid.field(
             path,
-            f"More than the balance due ({invoice.balance_cents} cents): a payment never exceeds "
-            "what the invoice still asks.",
+            f"More than the balance due ({format_usd(invoice.balance_cents, exact=True)}): a "
+            "payment never exceeds what the invoice still asks.",
             Code.OVERPAYMENT,
         )
 
