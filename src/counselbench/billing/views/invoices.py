@@ -38,6 +38,7 @@ from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
 from counselbench.core.pagination import page_of
 from counselbench.core.pdf import pdf_response
+from counselbench.core.templatetags.money import dollars
 from counselbench.matters.models import Client
 from counselbench.matters.views.matters import query_without_page
 from counselbench.matters.views.outcomes import refusal_text
@@ -184,7 +185,7 @@ def _state_forms(invoice: Invoice, may_change: bool) -> dict[str, forms.Form]:
             "send": SendForm(initial={"issued_on": today}, auto_id="send-%s"),
         }
     if invoice.state in OPEN_INVOICE_STATES:
-        balance = f"{invoice.balance_cents / 100:.2f}"
+        balance = dollars(invoice.balance_cents)
         return {
             "payment": PaymentForm(
                 initial={"received_on": today, "amount_cents": balance, "method": "check"},

@@ -26,6 +26,7 @@ from counselbench.billing.views.invoices import require_invoice_reader
 from counselbench.core.errors import DomainError
 from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
+from counselbench.core.templatetags.money import dollars
 from counselbench.engagements.models import LIVE_STATES, Engagement
 from counselbench.organizations.models import Membership
 
@@ -78,7 +79,7 @@ def _cell(text: str) -> str:
 
 
 def _amount(cents: int) -> str:
-    return f"{cents / 100:.2f}" if cents else ""
+    return dollars(cents) if cents else ""
 
 
 @login_required
@@ -118,8 +119,8 @@ def ar_aging_csv(request: ActorRequest) -> HttpResponse:
             "",
             "",
             "",
-            *(f"{aging.totals[b] / 100:.2f}" for b in BUCKET_LABELS),
-            f"{aging.total_cents / 100:.2f}",
+            *(dollars(aging.totals[b]) for b in BUCKET_LABELS),
+            dollars(aging.total_cents),
         ]
     )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
