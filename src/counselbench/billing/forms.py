@@ -5,6 +5,7 @@ next to the field that caused it."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -154,8 +155,13 @@ class NewInvoiceForm(forms.Form):
     def __init__(self, *args, matters=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["matter_id"].choices = [("", "Choose a matter")] + [
-            (m.pk, f"{m.number} · {m.title} ({m.client.name})") for m in matters
+            (m.pk, f"{m.number} · {m.title} ({m.client.name}){_waiting(m)}") for m in matters
         ]
+
+
+def _waiting(matter) -> str:
+    minutes = getattr(matter, "waiting_minutes", None)
+    return f" · {Decimal(minutes) / 60:.2f} h waiting" if minutes else ""
 
 
 class DraftForm(forms.Form):
