@@ -31,9 +31,10 @@ from counselbench.selfaudit.services import (
 )
 from counselbench.talent.models import SoftSkill
 from tests.billing import matrix as billing_matrix
-from tests.billing import money_matrix
+from tests.billing import money_matrix, money_pages_matrix
 from tests.factories import InvitationFactory
 from tests.matters import matrix as matters_matrix
+from tests.trust import pages_matrix as trust_pages_matrix
 
 ROLES = (
     "anonymous",
@@ -1509,7 +1510,8 @@ ROUTES += [
 ROUTES += matters_matrix.routes(Route) + matters_matrix.page_routes(Route)
 # Money (issue 7): time entries, then statements, invoices, trust and retainers.
 ROUTES += billing_matrix.routes(Route) + billing_matrix.page_routes(Route)
-ROUTES += money_matrix.routes(Route)
+ROUTES += money_matrix.routes(Route) + money_pages_matrix.page_routes(Route)
+ROUTES += trust_pages_matrix.page_routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

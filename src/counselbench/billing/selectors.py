@@ -82,6 +82,7 @@ def ar_aging(actor: Actor, *, as_of: date) -> Aging:
         owed = invoice.total_cents - invoice.paid_by - credits.get(invoice.pk, 0)
         if owed <= 0:
             continue
+        assert invoice.issued_on is not None  # every sent invoice has its issue date
         age = (as_of - invoice.issued_on).days
         row = rows.setdefault(invoice.client_id, AgingRow(invoice.client_id, invoice.client.name))
         label = bucket_of(age)

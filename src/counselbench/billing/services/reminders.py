@@ -27,7 +27,7 @@ def client_url(invoice: Invoice) -> str:
 
 def deliver_invoice(*, invoice_id: int) -> bool:
     invoice = Invoice.objects.select_related("client", "organization", "matter").get(pk=invoice_id)
-    if invoice.is_draft or not invoice.client.email:
+    if invoice.is_draft or not invoice.client.email or invoice.due_on is None:
         return False
     send_mail(
         subject=f"{invoice.organization.name}: invoice {invoice.number} for {invoice.matter.title}",

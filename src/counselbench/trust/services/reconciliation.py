@@ -437,7 +437,8 @@ def parse_bank_csv(text: str) -> list[BankLineInput]:
             "Credit), optionally Reference.",
             Code.BAD_CSV,
         )
-    lines, errors = [], []
+    lines: list[BankLineInput] = []
+    errors: list[FieldError] = []
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue

@@ -113,9 +113,10 @@ def set_retainer(
     if account_id is not None:
         account = fetch(actor, TrustAccount, Action.CHANGE, pk=account_id)
     else:
-        account = TrustAccount.objects.filter(organization_id=matter.organization_id).first()
-        if account is None:
+        first = TrustAccount.objects.filter(organization_id=matter.organization_id).first()
+        if first is None:
             raise Invalid.field("account_id", "Open a trust account first.")
+        account = first
     with transaction.atomic():
         ledger = matter_ledger(account, matter)
         retainer, _created = Retainer.objects.update_or_create(
