@@ -22,6 +22,10 @@ def navigation_for(actor: Actor) -> list[NavItem]:
             items.append(NavItem("Engagements", "engagements:list"))
             items.append(NavItem("Matters", "matters:list"))
             items.append(NavItem("Time", "billing:timesheet"))
+            # Money: billing people handle it; attorneys read their matters' and authorize.
+            if actor.may_bill() or actor.role == "attorney":
+                items.append(NavItem("Billing", "billing:invoices"))
+                items.append(NavItem("Trust", "trust:overview"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -34,5 +38,6 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         items.append(NavItem("Engagements", "engagements:list"))
         items.append(NavItem("My tasks", "matters:my_tasks"))
         items.append(NavItem("Time", "billing:timesheet"))
+        items.append(NavItem("Statements", "billing:statements"))
     items.append(NavItem("Account", "accounts:profile"))
     return items
