@@ -310,7 +310,8 @@ def test_a_request_for_more_than_the_ledger_holds_is_refused_on_the_amount(cast,
         ledger_url(books.ledger, "ask"), out_form(prefix="ask", amount="1")
     )
     assert response.status_code == 422
-    assert "amount" in field_errors(response, "ask_form")
+    [message] = field_errors(response, "ask_form")["amount"]
+    assert message == f"{books.ledger} holds only $0.00."  # dollars, as typed, not cents
     assert not TrustRequest.objects.exists()
 
 

@@ -12,6 +12,7 @@ from counselbench.access import log
 from counselbench.access.policy import Action, Actor, can, fetch
 from counselbench.billing.models import Invoice
 from counselbench.core.errors import Invalid, PermissionDenied, RuleViolation
+from counselbench.core.money import format_usd
 from counselbench.organizations.models import Role
 from counselbench.trust.error_codes import TrustErrorCode as Code
 from counselbench.trust.models import (
@@ -45,7 +46,7 @@ def ask(
     if data.amount_cents > ledger.balance_cents:
         raise Invalid.field(
             "amount_cents",
-            f"{ledger} holds only {ledger.balance_cents} cents.",
+            f"{ledger} holds only {format_usd(ledger.balance_cents, exact=True)}.",
             Code.OVERDRAFT,
         )
     with transaction.atomic():
