@@ -320,7 +320,7 @@ def test_nobody_approves_their_own_request_and_the_page_says_so(cast, books):
     asked = requests.ask(cast.actor("owner"), kind="disbursement", data=entry(books.ledger, 1_000))
     response = cast.client("owner").post(f"{URL}requests/{asked.pk}/approve/", {})
     assert response.status_code == 403
-    assert "Nobody approves their own request." in response.content.decode()
+    assert "Nobody approves or rejects their own request." in response.content.decode()
     asked.refresh_from_db()
     assert asked.state == RequestState.PENDING and entries(books.ledger) == 1
 

@@ -78,7 +78,7 @@ def _pending(actor: Actor, request_id: int, action: Action) -> TrustRequest:
     if not can(actor, action, asked):
         if action == Action.AUTHORIZE and asked.requested_by_id == actor.authenticated_user.pk:
             raise PermissionDenied(
-                "Nobody approves their own request.",
+                "Nobody approves or rejects their own request.",
                 code=Code.OWN_REQUEST,
                 unblock="Another owner or attorney approves it.",
             )
