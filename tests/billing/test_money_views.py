@@ -364,6 +364,7 @@ def _someone_elses_statement(cast) -> ContractorStatement:
     )
     return ContractorStatement.objects.create(
         organization=cast.firm,
+        number="ST-09999",
         engagement=other,
         period_start=today() - timedelta(days=30),
         period_end=today() - timedelta(days=16),
@@ -539,6 +540,7 @@ def _more_rows(cast, w, count: int) -> None:
         engagement = EngagementFactory(organization=cast.firm, supervising_attorney=cast.attorney)
         ContractorStatement.objects.create(
             organization=cast.firm,
+            number=f"ST-9{n:04d}",
             engagement=engagement,
             period_start=engagement_pay.period_start,
             period_end=engagement_pay.period_end,

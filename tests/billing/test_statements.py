@@ -46,6 +46,7 @@ def test_a_statement_pays_the_periods_approved_time_due_on_the_engagements_terms
     statement = statements.issue_statement(cast.actor("owner"), engagement_id=engagement.pk)
     assert (statement.period_start, statement.period_end) == (last_week, last_week + timedelta(6))
     assert statement.minutes == 135 and statement.amount_cents == 9_000  # 2.25 h × $40
+    assert statement.number == "ST-00001"  # the firm's own sequence
     assert statement.due_on == statement.period_end + timedelta(days=7)
     assert sorted(line.time_entry_id for line in statement.lines.all()) == [e.pk for e in entries]
     with pytest.raises(RuleViolation) as twice:

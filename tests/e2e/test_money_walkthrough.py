@@ -575,7 +575,7 @@ def test_10_a_deposit_dated_in_the_locked_month_is_refused(
     form.get_by_label("Purpose").fill("Late-recorded retainer top-up")
     form.get_by_role("button", name="Post the deposit").click()
     error = tab.locator("form[action$='/deposit/'] .field-error")
-    expect(error).to_contain_text(f"The books are closed through {end.isoformat()}")
+    expect(error).to_contain_text(f"The books are closed through {end:%B} {end.day}, {end.year}")
     expect(error).to_contain_text("reconciliation was signed off")
     expect(tab.locator(".ledger-balance")).to_contain_text("$4,600.00")  # nothing was posted
     expect(tab.locator(".ledger-card tbody tr")).to_have_count(2)

@@ -28,6 +28,8 @@ class ContractorStatement(models.Model):
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.PROTECT, related_name="statements"
     )
+    # The firm's own sequence (ST-00001, ...), given when the statement is issued.
+    number = models.CharField(max_length=20)
     period_start = models.DateField()
     period_end = models.DateField()
     minutes = models.IntegerField(default=0)
@@ -61,6 +63,9 @@ class ContractorStatement(models.Model):
             models.UniqueConstraint(
                 fields=["engagement", "period_start"], name="statement_one_per_period"
             ),
+            models.UniqueConstraint(
+                fields=["organization", "number"], name="statement_number_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=StatementState.values), name="statement_state_valid"
             ),
@@ -77,10 +82,6 @@ class ContractorStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}: {self.period_start}–{self.period_end}"
-
-    @property
-    def number(self) -> str:
-        return f"ST-{self.pk:05d}"
 
     def is_overdue(self, today) -> bool:
         return self.state == StatementState.ISSUED and self.due_on < today

@@ -36,7 +36,7 @@ from counselbench.core.money import MAX_AMOUNT_CENTS, format_usd
 from counselbench.matters.models import Consent, Matter
 from counselbench.organizations.models import Membership
 
-PREFIXES = {"invoice": "INV-", "credit_note": "CN-"}
+PREFIXES = {"invoice": "INV-", "credit_note": "CN-", "statement": "ST-"}
 MAX_TERMS_DAYS = 120
 
 

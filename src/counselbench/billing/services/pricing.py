@@ -56,7 +56,13 @@ def price_contractor_work(
     assert engagement is not None
     cost = entry.rate_cents or engagement.rate_cents
     rule = markup_rule(matter.jurisdiction)
-    where = f"{matter.jurisdiction} ({rule.source})"
+    if rule.jurisdiction == matter.jurisdiction:
+        where = f"{matter.jurisdiction} ({rule.source})"
+    else:  # the table's default row: say so, lest it read as the state's own rule
+        where = (
+            f"{matter.jurisdiction} by the markup table's default rule ({rule.source}; "
+            f"{matter.jurisdiction} has no row of its own)"
+        )
 
     def at_cost(reason: str) -> Pricing:
         return Pricing(

@@ -32,6 +32,7 @@ from counselbench.billing.models import (
     StatementState,
     TimeEntry,
 )
+from counselbench.billing.services.invoices import next_number
 from counselbench.billing.services.pricing import amount_for
 from counselbench.core.errors import FieldError, Invalid, RuleViolation
 from counselbench.core.money import format_usd, to_cents
@@ -175,6 +176,7 @@ def _issue(engagement: Engagement, draft: Draft, *, by: User | None) -> Contract
         with transaction.atomic():
             statement = ContractorStatement.objects.create(
                 organization_id=engagement.organization_id,
+                number=next_number(engagement.organization_id, "statement"),
                 engagement=engagement,
                 period_start=draft.period_start,
                 period_end=draft.period_end,

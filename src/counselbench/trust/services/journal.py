@@ -115,7 +115,8 @@ def _post(
         if locked is not None and data.date <= locked:
             raise Invalid.field(
                 "date",
-                f"The books are closed through {locked}: that month's reconciliation was signed "
+                f"The books are closed through {locked:%B} {locked.day}, {locked.year}: that "
+                "month's reconciliation was signed "
                 "off. Date the entry after it (a correction of an old entry is a reversal dated "
                 "today).",
                 Code.PERIOD_LOCKED,
