@@ -200,3 +200,17 @@ def test_a_reconciliation_from_another_firm_is_not_found(cast, books, month):
         reconciliation.set_statement_balance(
             cast.actor("outsider"), reconciliation_id=made.pk, statement_balance_cents=0
         )
+
+
+def test_a_balance_column_gives_the_statements_closing_balance(cast, books, month):
+    made, _ = month
+    days = [(made.month + timedelta(days=n)).isoformat() for n in (25, 9, 2)]
+    # Newest first, as many banks export: the closing balance is the first row's.
+    text = (
+        "Date,Description,Amount,Balance\n"
+        f"{days[0]},SERVICE CHARGE,-15.00,\"17,585.00\"\n"
+        f"{days[1]},DEPOSIT,12500.00,17600.00\n"
+        f"{days[2]},DEPOSIT,5000.00,5100.00\n"
+    )
+    reconciliation.import_bank_csv(cast.actor("owner"), reconciliation_id=made.pk, text=text)
+    assert refreshed(made).statement_balance_cents == 1_758_500

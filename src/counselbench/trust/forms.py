@@ -290,7 +290,8 @@ class BankCsvForm(forms.Form):
     file = forms.FileField(
         label="The bank's CSV export",
         help_text="A header row naming Date, Description and Amount (or Debit and Credit), "
-        "optionally Reference or Check number. Every row must read, or nothing is imported.",
+        "optionally Reference (or Check number) and Balance, which gives the closing balance "
+        "if none is entered. Every row must read, or nothing is imported.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

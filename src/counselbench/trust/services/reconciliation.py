@@ -259,6 +259,8 @@ class BankLineInput:
     description: str
     amount_cents: int
     reference: str = ""
+    # The account's balance after this line, when the bank's export has a Balance column.
+    balance_cents: int | None = None
 
 
 def _line_errors(line: BankLineInput, path: str, month: date) -> list[FieldError]:
@@ -406,8 +408,8 @@ def _date(text: str) -> date:
 
 def parse_bank_csv(text: str) -> list[BankLineInput]:
     """The bank's export: a header row naming Date, Description, and either Amount or
-    Debit/Credit (withdrawals/deposits), and optionally Reference or Check number. Every bad row
-    is reported with its line number; nothing is taken from a file with any."""
+    Debit/Credit (withdrawals/deposits), and optionally Reference (or Check number) and Balance.
+    Every bad row is reported with its line number; nothing is taken from a file with any."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -430,6 +432,7 @@ def parse_bank_csv(text: str) -> list[BankLineInput]:
         column("credit", "deposit", "deposits"),
     )
     at_reference = column("reference", "check number", "check", "ref")
+    at_balance = column("balance", "running balance", "ledger balance")
     if at_date is None or (at_amount is None and (at_debit is None or at_credit is None)):
         raise Invalid.field(
             "file",
@@ -468,12 +471,20 @@ def parse_bank_csv(text: str) -> list[BankLineInput]:
         if amount == 0:
             errors.append(FieldError(f"file.line {number}", "A zero amount."))
             continue
+        balance = None
+        if cell(at_balance):
+            try:
+                balance = _amount(cell(at_balance))
+            except (ValueError, InvalidOperation):
+                errors.append(FieldError(f"file.line {number}", "The balance is not dollars."))
+                continue
         lines.append(
             BankLineInput(
                 day,
                 cell(at_description)[:300] or "(no description)",
                 amount,
                 cell(at_reference)[:100],
+                balance,
             )
         )
     if errors:
@@ -490,10 +501,14 @@ def parse_bank_csv(text: str) -> list[BankLineInput]:
 def import_bank_csv(
     actor: Actor, *, reconciliation_id: int, text: str, request: HttpRequest | None = None
 ) -> list[BankStatementLine]:
+    """Imports the month's lines; a Balance column also gives the statement's closing balance
+    (the balance after the month's last line), unless one was entered already."""
     reconciliation = _open(actor, reconciliation_id)
     lines = parse_bank_csv(text)
     outside = [
-        FieldError(f"file.row {i + 2}", f"Dated {line.date}, outside {reconciliation.month:%B %Y}.")
+        FieldError(
+            f"file.line {i + 2}", f"Dated {line.date}, outside {reconciliation.month:%B %Y}."
+        )
         for i, line in enumerate(lines)
         if not reconciliation.month <= line.date <= month_end(reconciliation.month)
     ]
@@ -503,7 +518,27 @@ def import_bank_csv(
             fields=outside[:50],
             code=Code.BAD_CSV,
         )
-    return add_bank_lines(actor, reconciliation_id=reconciliation.pk, lines=lines, request=request)
+    with transaction.atomic():
+        made = add_bank_lines(
+            actor, reconciliation_id=reconciliation.pk, lines=lines, request=request
+        )
+        closing = _closing_balance(lines)
+        if closing is not None and reconciliation.statement_balance_cents is None:
+            _check_balance(closing, "file")
+            reconciliation.statement_balance_cents = closing
+            reconciliation.save(update_fields=["statement_balance_cents"])
+    return made
+
+
+def _closing_balance(lines: list[BankLineInput]) -> int | None:
+    """The balance after the latest line (banks list oldest or newest first)."""
+    with_balance = [line for line in lines if line.balance_cents is not None]
+    if not with_balance:
+        return None
+    ascending = with_balance[0].date <= with_balance[-1].date
+    last = max(line.date for line in with_balance)
+    latest = [line for line in with_balance if line.date == last]
+    return (latest[-1] if ascending else latest[0]).balance_cents
 
 
 def sign_off(
