@@ -208,7 +208,7 @@ def test_a_balance_column_gives_the_statements_closing_balance(cast, books, mont
     # Newest first, as many banks export: the closing balance is the first row's.
     text = (
         "Date,Description,Amount,Balance\n"
-        f"{days[0]},SERVICE CHARGE,-15.00,\"17,585.00\"\n"
+        f'{days[0]},SERVICE CHARGE,-15.00,"17,585.00"\n'
         f"{days[1]},DEPOSIT,12500.00,17600.00\n"
         f"{days[2]},DEPOSIT,5000.00,5100.00\n"
     )
