@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "counselbench.matters",
     "counselbench.billing",
     "counselbench.trust",
+    "counselbench.intake",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +341,10 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The public intake and booking pages speak English and Spanish (intake/locale/); the firm's own
+# pages are in English.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "intake" / "locale"]
 
 # --- Request size ---------------------------------------------------------------------------
 # A time export may be up to 5 MB (csv_import.MAX_BYTES), and its text comes back in the body of
@@ -365,6 +370,16 @@ INVOICE_REMINDER_DAYS = tuple(
 TRUST_RETENTION_YEARS = env.int("TRUST_RETENTION_YEARS", default=5)
 if TRUST_RETENTION_YEARS < 5:
     raise ImproperlyConfigured("TRUST_RETENTION_YEARS must be at least 5 (ABA Model Rule 1.15)")
+
+# --- Intake and reception (PRODUCT §2.7) ---------------------------------------------------
+# Public intake submissions per client address (the firm's own limit is on its intake profile).
+INTAKE_RATE_IP = env.str("INTAKE_RATE_IP", default="10/h")
+# A person takes longer than this to fill the form; faster is a bot.
+INTAKE_MIN_FILL_SECONDS = env.int("INTAKE_MIN_FILL_SECONDS", default=3)
+# Telephony webhook: events older (or newer) than this many seconds are refused as replays.
+CALL_EVENT_WINDOW_SECONDS = env.int("CALL_EVENT_WINDOW_SECONDS", default=300)
+# Appointment reminders go out this many hours before the consultation.
+APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
 
 # --- Invitations and tokens -----------------------------------------------------------------
 INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_DAYS", default=7))

@@ -33,6 +33,24 @@ from counselbench.billing.models import (
 )
 from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
 from counselbench.engagements.models import LIVE_STATES, Engagement
+from counselbench.intake.models import (
+    Appointment,
+    Availability,
+    AvailabilityException,
+    CalendarFeed,
+    CallEvent,
+    ConsultationType,
+    IntakeForm,
+    IntakeProfile,
+    IntakeQuestion,
+    IntakeRefusal,
+    Lead,
+    LeadEvent,
+    Message,
+    ReceptionEntry,
+    RoutingRule,
+    Shift,
+)
 from counselbench.matters.models import (
     OPEN_TASK_STATES,
     AccessAlert,
@@ -70,6 +88,7 @@ from counselbench.talent.models import (
     JobPosting,
     MatchWeights,
     ProfessionalProfile,
+    ProfessionalRole,
     Provider,
     ProviderScorecard,
     VettingStep,
@@ -113,6 +132,8 @@ class Action(StrEnum):
     GRANT = "grant"  # grant or revoke a contractor's need-to-know access to a document
     # Money (issue 7).
     AUTHORIZE = "authorize"  # money out of trust, reversals, reconciliation sign-off: attorneys
+    # Intake (issue 8).
+    CONVERT = "convert"  # turn a lead into a client and matter: owners and attorneys
 
 
 @dataclass(frozen=True)
@@ -199,6 +220,26 @@ class Actor:
             ).exists()
         return self._memo["billing"]
 
+    def reception_firm_ids(self) -> frozenset[int]:
+        """The firms whose front desk this actor works: a firm member's own firm, or, for a
+        contractor, each firm with a live engagement of theirs as receptionist or intake
+        specialist (issue 8). They see leads and the reception log there, not matters or money."""
+        if "reception" not in self._memo:
+            ids: frozenset[int] = frozenset()
+            if self.organization is not None:
+                if self.role in (Role.OWNER, Role.ATTORNEY, Role.STAFF):
+                    ids = frozenset({self.organization.pk})
+            elif self.user is not None and self.is_professional:
+                ids = frozenset(
+                    Engagement.objects.filter(
+                        professional__user=self.user,
+                        professional__role__in=RECEPTION_ROLES,
+                        state__in=LIVE_STATES,
+                    ).values_list("organization_id", flat=True)
+                )
+            self._memo["reception"] = ids
+        return self._memo["reception"]
+
     @property
     def is_professional(self) -> bool:
         if self.professional is not None:
@@ -207,6 +248,9 @@ class Actor:
 
 
 ANONYMOUS = Actor(user=None)
+
+# The professionals who work a firm's front desk under an engagement.
+RECEPTION_ROLES = (ProfessionalRole.VIRTUAL_RECEPTIONIST, ProfessionalRole.INTAKE_SPECIALIST)
 
 
 class ActorRequest(HttpRequest):
@@ -644,6 +688,93 @@ def _replenishments(actor: Actor) -> models.QuerySet:
     return Replenishment.objects.filter(retainer__in=_retainers(actor))
 
 
+# --- Intake and reception (issue 8). The front desk (firm members, and contractors engaged as
+# receptionists) sees leads, the reception log, shifts and appointments; only firm members see
+# the firm's intake settings; a message is its recipient's (and its sender's); raw call events
+# are the owner's. Nothing here reaches matters or money: a converted lead's matter is seen
+# through the matter's own rule.
+
+
+def _front_desk(actor: Actor) -> frozenset[int]:
+    return actor.reception_firm_ids()
+
+
+def _intake_profiles(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return IntakeProfile.objects.none()
+    return IntakeProfile.objects.filter(organization=actor.organization)
+
+
+def _intake_forms(actor: Actor) -> models.QuerySet:
+    return IntakeForm.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _intake_questions(actor: Actor) -> models.QuerySet:
+    return IntakeQuestion.objects.filter(form__organization_id__in=_front_desk(actor))
+
+
+def _leads(actor: Actor) -> models.QuerySet:
+    return Lead.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _lead_events(actor: Actor) -> models.QuerySet:
+    return LeadEvent.objects.filter(lead__organization_id__in=_front_desk(actor))
+
+
+def _routing_rules(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return RoutingRule.objects.none()
+    return RoutingRule.objects.filter(organization=actor.organization)
+
+
+def _refusals(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return IntakeRefusal.objects.none()
+    return IntakeRefusal.objects.filter(organization=actor.organization)
+
+
+def _reception_entries(actor: Actor) -> models.QuerySet:
+    return ReceptionEntry.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _messages(actor: Actor) -> models.QuerySet:
+    mine = models.Q(recipient=actor.user) | models.Q(created_by=actor.user)
+    return Message.objects.filter(mine, organization_id__in=_front_desk(actor))
+
+
+def _call_events(actor: Actor) -> models.QuerySet:
+    if actor.role != Role.OWNER or actor.organization is None:
+        return CallEvent.objects.none()
+    return CallEvent.objects.filter(organization=actor.organization)
+
+
+def _shifts(actor: Actor) -> models.QuerySet:
+    return Shift.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _consultation_types(actor: Actor) -> models.QuerySet:
+    return ConsultationType.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _availability(actor: Actor) -> models.QuerySet:
+    return Availability.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _availability_exceptions(actor: Actor) -> models.QuerySet:
+    return AvailabilityException.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _appointments(actor: Actor) -> models.QuerySet:
+    return Appointment.objects.filter(organization_id__in=_front_desk(actor))
+
+
+def _calendar_feeds(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return CalendarFeed.objects.none()
+    feeds = CalendarFeed.objects.filter(organization=actor.organization)
+    return feeds if actor.role == Role.OWNER else feeds.filter(attorney=actor.user)
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -693,6 +824,22 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     BankStatementLine: _bank_lines,
     Retainer: _retainers,
     Replenishment: _replenishments,
+    IntakeProfile: _intake_profiles,
+    IntakeForm: _intake_forms,
+    IntakeQuestion: _intake_questions,
+    Lead: _leads,
+    LeadEvent: _lead_events,
+    RoutingRule: _routing_rules,
+    IntakeRefusal: _refusals,
+    ReceptionEntry: _reception_entries,
+    Message: _messages,
+    CallEvent: _call_events,
+    Shift: _shifts,
+    ConsultationType: _consultation_types,
+    Availability: _availability,
+    AvailabilityException: _availability_exceptions,
+    Appointment: _appointments,
+    CalendarFeed: _calendar_feeds,
 }
 
 
@@ -1132,6 +1279,111 @@ def _replenishment_rule(actor: Actor, action: Action, obj: Any) -> bool:
     return action == Action.VIEW and _retainer_rule(actor, Action.VIEW, obj.retainer)
 
 
+# --- Intake and reception (issue 8).
+
+SHIFT_PLANNERS = (Role.OWNER, Role.STAFF)
+
+
+def _at_front_desk(actor: Actor, organization_id: int | None) -> bool:
+    return organization_id in actor.reception_firm_ids()
+
+
+def _intake_settings_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Firm members read the intake page's settings, forms and routing; owners change them."""
+    if isinstance(obj, type):
+        return action == Action.CREATE and _in_firm(actor) and actor.role == Role.OWNER
+    organization_id = (
+        obj.form.organization_id if isinstance(obj, IntakeQuestion) else (obj.organization_id)
+    )
+    if action == Action.VIEW:
+        return _at_front_desk(actor, organization_id)
+    return action in (Action.CHANGE, Action.DELETE) and _owner_of(actor, organization_id)
+
+
+def _lead_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """The front desk takes leads (also by phone), contacts them and moves them on the board;
+    an owner or attorney clears a conflict flag and converts a lead into a client and matter."""
+    if obj is Lead:
+        return action == Action.CREATE and bool(actor.reception_firm_ids())
+    if not _at_front_desk(actor, obj.organization_id):
+        return False
+    if action in (Action.VIEW, Action.CHANGE):
+        return True
+    return (
+        action in (Action.CLEAR, Action.CONVERT)
+        and _ours(actor, obj.organization_id)
+        and (actor.role in MATTER_EDITORS)
+    )
+
+
+def _lead_event_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _lead_rule(actor, Action.VIEW, obj.lead)
+
+
+def _reception_entry_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    if obj is ReceptionEntry:
+        return action == Action.CREATE and bool(actor.reception_firm_ids())
+    return action in (Action.VIEW, Action.CHANGE) and _at_front_desk(actor, obj.organization_id)
+
+
+def _message_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """The front desk leaves messages; the recipient reads them and marks them read."""
+    if obj is Message:
+        return action == Action.CREATE and bool(actor.reception_firm_ids())
+    if not _at_front_desk(actor, obj.organization_id):
+        return False
+    me = actor.authenticated_user.pk
+    if action == Action.VIEW:
+        return me in (obj.recipient_id, obj.created_by_id)
+    return action == Action.CHANGE and obj.recipient_id == me
+
+
+def _call_event_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    return action == Action.VIEW and _call_events(actor).filter(pk=obj.pk).exists()
+
+
+def _shift_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """Everyone at the front desk sees the rota; owners and staff plan it."""
+    if obj is Shift:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in SHIFT_PLANNERS
+    if action == Action.VIEW:
+        return _at_front_desk(actor, obj.organization_id)
+    return (
+        action in (Action.CHANGE, Action.DELETE)
+        and _ours(actor, obj.organization_id)
+        and actor.role in SHIFT_PLANNERS
+    )
+
+
+def _availability_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """An attorney keeps their own hours and days away; an owner keeps everyone's."""
+    if isinstance(obj, type):
+        return action == Action.CREATE and _in_firm(actor) and actor.role in MATTER_EDITORS
+    if action == Action.VIEW:
+        return _at_front_desk(actor, obj.organization_id)
+    return (
+        action in (Action.CHANGE, Action.DELETE)
+        and _ours(actor, obj.organization_id)
+        and (actor.role == Role.OWNER or obj.attorney_id == actor.authenticated_user.pk)
+    )
+
+
+def _appointment_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """The front desk books and cancels consultations (prospects book on the public page)."""
+    if obj is Appointment:
+        return action == Action.CREATE and bool(actor.reception_firm_ids())
+    return action in (Action.VIEW, Action.CHANGE) and _at_front_desk(actor, obj.organization_id)
+
+
+def _calendar_feed_rule(actor: Actor, action: Action, obj: Any) -> bool:
+    """An attorney's feed URL is theirs (an owner may see and reset any)."""
+    if obj is CalendarFeed:
+        return action == Action.CREATE and _in_firm(actor) and actor.role in MATTER_EDITORS
+    return action in (Action.VIEW, Action.CHANGE) and (
+        _calendar_feeds(actor).filter(pk=obj.pk).exists()
+    )
+
+
 RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     Organization: _organization_rule,
     Membership: _membership_rule,
@@ -1179,6 +1431,22 @@ RULES: dict[type[models.Model], Callable[[Actor, Action, Any], bool]] = {
     BankStatementLine: _bank_line_rule,
     Retainer: _retainer_rule,
     Replenishment: _replenishment_rule,
+    IntakeProfile: _intake_settings_rule,
+    IntakeForm: _intake_settings_rule,
+    IntakeQuestion: _intake_settings_rule,
+    RoutingRule: _intake_settings_rule,
+    ConsultationType: _intake_settings_rule,
+    IntakeRefusal: _intake_settings_rule,
+    Lead: _lead_rule,
+    LeadEvent: _lead_event_rule,
+    ReceptionEntry: _reception_entry_rule,
+    Message: _message_rule,
+    CallEvent: _call_event_rule,
+    Shift: _shift_rule,
+    Availability: _availability_rule,
+    AvailabilityException: _availability_rule,
+    Appointment: _appointment_rule,
+    CalendarFeed: _calendar_feed_rule,
 }
 
 
