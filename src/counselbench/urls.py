@@ -19,6 +19,8 @@ urlpatterns = [
     # Time under /time/, money (statements, invoices, receivables, rates) under /billing/.
     path("", include("counselbench.billing.urls")),
     path("trust/", include("counselbench.trust.urls")),
+    # Intake: public pages (/intake/<firm>/, /book/<firm>/, /calendar/…) and the firm's front desk.
+    path("", include("counselbench.intake.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,8 @@ def navigation_for(actor: Actor) -> list[NavItem]:
             if actor.may_bill() or actor.role == "attorney":
                 items.append(NavItem("Billing", "billing:invoices"))
                 items.append(NavItem("Trust", "trust:overview"))
+            items.append(NavItem("Leads", "intake:leads"))
+            items.append(NavItem("Reception", "intake:reception"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -39,5 +41,8 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         items.append(NavItem("My tasks", "matters:my_tasks"))
         items.append(NavItem("Time", "billing:timesheet"))
         items.append(NavItem("Statements", "billing:statements"))
+        if actor.reception_firm_ids():  # engaged as a receptionist: the firm's front desk
+            items.append(NavItem("Leads", "intake:leads"))
+            items.append(NavItem("Reception", "intake:reception"))
     items.append(NavItem("Account", "accounts:profile"))
     return items

@@ -1,0 +1,2 @@
+"""Intake services: public submissions and scoring, leads, reception, the telephony webhook,
+shifts and booking (one module each)."""

@@ -1,0 +1,1 @@
+"""Background jobs for intake (booking): thin wrappers around services."""

@@ -1,0 +1,1 @@
+"""Background jobs for intake (leads): thin wrappers around services."""

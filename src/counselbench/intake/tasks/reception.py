@@ -1,0 +1,1 @@
+"""Background jobs for intake (reception): thin wrappers around services."""
