@@ -31,7 +31,7 @@ def _python(body: str, **env) -> subprocess.CompletedProcess:
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,  # migrates a fresh database: slow on a busy 2-core machine
         check=False,
     )
 
