@@ -15,5 +15,8 @@ class IntakeErrorCode(StrEnum):
     SLOT_TAKEN = "slot_taken"
     SLOT_UNAVAILABLE = "slot_unavailable"
     ALREADY_CANCELLED = "appointment_cancelled"
+    APPOINTMENT_PAST = "appointment_past"  # it has started: too late to cancel
     OVERLAPPING_SHIFT = "shift_overlaps"
     NOT_RECEPTION = "not_reception"  # the person is not a receptionist of that firm
+    ENTRY_CLOSED = "reception_entry_closed"  # a log entry is edited only on its own day
+    BAD_PHONE = "phone_invalid"

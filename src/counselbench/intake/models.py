@@ -431,6 +431,27 @@ class CallEvent(models.Model):
         return f"{self.kind} {self.event_id}"
 
 
+class MessageDigest(models.Model):
+    """The daily summary email of one person's messages for one day (the firm's time zone):
+    claimed once per person and day, so a rerun of the daily job sends nothing twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    message_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Messages of {self.day} for {self.recipient_id}"
+
+
 class Shift(models.Model):
     """A receptionist's time on duty (aware datetimes; the week view shows the gaps)."""
 

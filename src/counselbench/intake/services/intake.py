@@ -1,0 +1,729 @@
+"""Creating leads (PRODUCT §2.7): one core function for every channel (the public page, a phone
+lead taken by the front desk, a chat), and the public page's two steps and abuse defenses.
+
+`create_lead` validates, runs the conflict pre-check on the names given, folds a duplicate into
+the lead it repeats, flags (never drops) what looks like spam, scores and routes. Validation
+messages are written with gettext, so they come out in the language active for the request (the
+public page activates the visitor's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from counselbench.core.errors import FieldError, Invalid
+from counselbench.core.throttling import FixedWindowThrottle
+from counselbench.intake.models import (
+    IntakeForm,
+    IntakeProfile,
+    IntakeQuestion,
+    IntakeRefusal,
+    Language,
+    Lead,
+    LeadEvent,
+    LeadSource,
+    QuestionKind,
+    RefusalReason,
+    RoutingRule,
+    Urgency,
+)
+from counselbench.intake.services.scoring import effective_urgency, score_lead
+from counselbench.matters.conflicts import find_matches, normalize
+from counselbench.matters.models import Party
+from counselbench.talent.models import PracticeArea
+
+# --- Limits --------------------------------------------------------------------------------------
+
+NAME_MAX = 200
+PARTIES_MAX = 10
+SUMMARY_MAX = 2000
+ANSWER_MAX = 1000
+BODY_MAX_BYTES = 32 * 1024  # a whole public submission, form-encoded
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "PR",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+]
+
+SPAM_WORDS = (
+    "viagra",
+    "cialis",
+    "casino",
+    "crypto",
+    "bitcoin",
+    "forex",
+    "seo services",
+    "backlinks",
+    "loan offer",
+    "payday",
+    "porn",
+    "click here",
+    "buy now",
+    "free money",
+    "work from home",
+)
+_LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|ru|xyz|info|biz|io)\b)", re.I)
+SUMMARY_LINKS_MAX = 2
+
+
+# --- Input ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class LeadInput:
+    """What any channel knows about a prospect. Step one needs only `name`, `practice_area` and
+    `other_parties`; the rest may come later (`complete_details`)."""
+
+    name: str
+    practice_area: str
+    other_parties: list[str] = field(default_factory=list)
+    language: str = Language.EN
+    email: str = ""
+    phone: str = ""
+    state: str = ""
+    urgency: str = Urgency.NORMAL
+    summary: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    # Whether the details (contact, summary, answers) are given with it (a phone lead): marks
+    # the details completed and checks the required answers.
+    with_details: bool = False
+
+
+@dataclass
+class DetailsInput:
+    email: str = ""
+    phone: str = ""
+    state: str = ""
+    urgency: str = Urgency.NORMAL
+    summary: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Profile -------------------------------------------------------------------------------------
+
+
+def profile_for(organization: Any) -> IntakeProfile:
+    """The firm's intake profile, created with the defaults on first use."""
+    organization_id = getattr(organization, "pk", organization)
+    profile, _created = IntakeProfile.objects.get_or_create(organization_id=organization_id)
+    return profile
+
+
+# --- Validation ----------------------------------------------------------------------------------
+
+
+def _clean_name(value: str, path: str, errors: list[FieldError], *, required: bool) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        if required:
+            errors.append(FieldError(path, _("Please enter a name.")))
+        return ""
+    if len(value) > NAME_MAX:
+        errors.append(
+            FieldError(path, _("A name can be at most %(max)d characters.") % {"max": NAME_MAX})
+        )
+    return value
+
+
+def clean_step_one(data: LeadInput, *, forms: dict[str, IntakeForm] | None) -> list[FieldError]:
+    """Validate (and tidy, in place) the step-one fields. `forms`: the firm's active forms by
+    practice area when only those may be chosen (the public page), None for any area."""
+    errors: list[FieldError] = []
+    data.name = _clean_name(data.name, "name", errors, required=True)
+    parties = [p for p in (data.other_parties or []) if p and str(p).strip()]
+    if len(parties) > PARTIES_MAX:
+        errors.append(
+            FieldError(
+                "other_parties",
+                _("Please list at most %(max)d other parties.") % {"max": PARTIES_MAX},
+            )
+        )
+        parties = parties[:PARTIES_MAX]
+    data.other_parties = [
+        _clean_name(str(p), f"other_parties[{i}]", errors, required=False)
+        for i, p in enumerate(parties)
+    ]
+    if forms is not None:
+        if data.practice_area not in forms:
+            errors.append(
+                FieldError("practice_area", _("Please choose what your matter is about."))
+            )
+    elif data.practice_area not in PracticeArea.values:
+        errors.append(FieldError("practice_area", _("Please choose a practice area.")))
+    if data.language not in Language.values:
+        data.language = Language.EN
+    return errors
+
+
+def normalize_phone(value: str) -> str:
+    """A US (or +country) number in E.164; ValueError when it is not a valid number."""
+    try:
+        parsed = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        raise ValueError(value) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(value)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_details(
+    data: DetailsInput, *, form: IntakeForm | None, language: str
+) -> list[FieldError]:
+    """Validate (and tidy, in place) the step-two fields: contact, urgency, summary, answers."""
+    errors: list[FieldError] = []
+    data.email = (data.email or "").strip()
+    data.phone = (data.phone or "").strip()
+    if data.email:
+        if len(data.email) > 254:
+            errors.append(FieldError("email", _("That email address is too long.")))
+        else:
+            try:
+                validate_email(data.email)
+            except ValidationError:
+                errors.append(FieldError("email", _("Please enter a valid email address.")))
+    if data.phone:
+        if len(data.phone) > 30:
+            errors.append(FieldError("phone", _("That phone number is too long.")))
+        else:
+            try:
+                data.phone = normalize_phone(data.phone)
+            except ValueError:
+                errors.append(
+                    FieldError("phone", _("Please enter a valid phone number, e.g. 512-555-0134."))
+                )
+    if not data.email and not data.phone and not errors:
+        errors.append(
+            FieldError("email", _("Please give an email address or a phone number to reach you."))
+        )
+    data.state = (data.state or "").strip().upper()
+    if data.state and data.state not in US_STATES:
+        errors.append(FieldError("state", _("Please choose a state from the list.")))
+    if data.urgency not in Urgency.values:
+        errors.append(FieldError("urgency", _("Please choose how urgent this is.")))
+    data.summary = (data.summary or "").strip()
+    if len(data.summary) > SUMMARY_MAX:
+        errors.append(
+            FieldError(
+                "summary",
+                _("Please keep the summary under %(max)d characters.") % {"max": SUMMARY_MAX},
+            )
+        )
+    answers: dict[str, Any] = {}
+    questions: list[IntakeQuestion] = list(form.questions.all()) if form is not None else []
+    given = data.answers or {}
+    for question in questions:
+        raw = given.get(question.key)
+        value = str(raw).strip() if raw is not None else ""
+        path = f"answers.{question.key}"
+        if not value:
+            if question.required:
+                errors.append(FieldError(path, _("Please answer this question.")))
+            continue
+        if question.kind == QuestionKind.YES_NO and value not in ("yes", "no"):
+            errors.append(FieldError(path, _("Please answer yes or no.")))
+        elif question.kind == QuestionKind.CHOICE and value not in [
+            str(c.get("value")) for c in question.choices
+        ]:
+            errors.append(FieldError(path, _("Please choose one of the options.")))
+        elif len(value) > ANSWER_MAX:
+            errors.append(
+                FieldError(
+                    path,
+                    _("Please keep this answer under %(max)d characters.") % {"max": ANSWER_MAX},
+                )
+            )
+        answers[question.key] = value
+    data.answers = answers
+    return errors
+
+
+# --- Heuristics ----------------------------------------------------------------------------------
+
+
+def fingerprint(name: str, practice_area: str) -> str:
+    return hashlib.sha256(f"{normalize(name)}|{practice_area}".encode()).hexdigest()
+
+
+def spam_reasons(lead: Lead) -> list[str]:
+    """Why a lead looks like spam (empty: it does not). Shown to the firm, never to the visitor."""
+    reasons: list[str] = []
+    names = [lead.name, *lead.other_parties]
+    if any(_LINK.search(n) for n in names):
+        reasons.append("A link in a name.")
+    links = len(_LINK.findall(lead.summary or ""))
+    if links > SUMMARY_LINKS_MAX:
+        reasons.append(f"{links} links in the summary.")
+    text = " ".join([*names, lead.summary or "", *map(str, (lead.answers or {}).values())]).lower()
+    words = [w for w in SPAM_WORDS if w in text]
+    if words:
+        reasons.append("Spam words: " + ", ".join(words) + ".")
+    for label, value in (("name", lead.name), ("summary", lead.summary or "")):
+        letters = [c for c in value if c.isalpha()]
+        if len(letters) >= 12 and all(c.isupper() for c in letters):
+            reasons.append(f"The {label} is all in capitals.")
+    if re.search(r"\d{3,}", lead.name):
+        reasons.append("Digits in the name.")
+    return reasons
+
+
+def conflict_hits(organization_id: int, names: list[str]) -> list[dict[str, Any]]:
+    """The names a prospect gave against the firm's parties on its matters (matters.conflicts)."""
+    normalized = [normalize(n) for n in names]
+    if not any(normalized):
+        return []
+    others = list(
+        Party.objects.filter(matter__organization_id=organization_id).values_list(
+            "normalized", "name", "role", "matter__number"
+        )
+    )
+    if not others:
+        return []
+    matches = find_matches(normalized, [o[0] for o in others], None)
+    return [
+        {
+            "party": names[m.name_index],
+            "matched_name": others[m.candidate_index][1],
+            "role": others[m.candidate_index][2],
+            "matter_number": others[m.candidate_index][3],
+            "score": m.score,
+        }
+        for m in matches
+    ]
+
+
+# --- Refusals and limits -------------------------------------------------------------------------
+
+
+def record_refusal(organization: Any, reason: str, *, name: str = "") -> None:
+    """Count one refused submission for the firm today (IntakeRefusal), keeping the name given."""
+    organization_id = getattr(organization, "pk", organization)
+    now = timezone.now()
+    day = timezone.localdate(now)
+    name = " ".join((name or "").split())[:NAME_MAX]
+    updates: dict[str, Any] = {"count": F("count") + 1, "last_at": now}
+    if name:
+        updates["last_name_given"] = name
+    rows = IntakeRefusal.objects.filter(
+        organization_id=organization_id, day=day, reason=reason
+    ).update(**updates)
+    if rows:
+        return
+    try:
+        with transaction.atomic():
+            IntakeRefusal.objects.create(
+                organization_id=organization_id,
+                day=day,
+                reason=reason,
+                count=1,
+                last_name_given=name,
+                last_at=now,
+            )
+    except IntegrityError:  # created meanwhile by another request
+        IntakeRefusal.objects.filter(
+            organization_id=organization_id, day=day, reason=reason
+        ).update(**updates)
+
+
+def refusals_since(organization: Any, days: int = 7) -> dict[str, Any]:
+    """The refusal counts of the last `days` days: total, per reason, and the last name given."""
+    organization_id = getattr(organization, "pk", organization)
+    since = timezone.localdate() - timedelta(days=days - 1)
+    rows = list(IntakeRefusal.objects.filter(organization_id=organization_id, day__gte=since))
+    by_reason: dict[str, int] = {}
+    for row in rows:
+        by_reason[row.reason] = by_reason.get(row.reason, 0) + row.count
+    latest = max(rows, key=lambda r: r.last_at, default=None)
+    return {
+        "total": sum(by_reason.values()),
+        "reasons": [
+            {"reason": r, "label": RefusalReason(r).label, "count": n}
+            for r, n in sorted(by_reason.items(), key=lambda kv: -kv[1])
+        ],
+        "last_name_given": next(
+            (
+                r.last_name_given
+                for r in sorted(rows, key=lambda r: r.last_at, reverse=True)
+                if r.last_name_given
+            ),
+            "",
+        ),
+        "last_at": latest.last_at if latest else None,
+    }
+
+
+class IntakeIPThrottle(FixedWindowThrottle):
+    """Public submissions per client address (settings.INTAKE_RATE_IP)."""
+
+    scope = "intake_ip"
+
+    def __init__(self, rate: str | None = None):
+        super().__init__(rate or settings.INTAKE_RATE_IP)
+
+    def caller(self, request: HttpRequest) -> str | None:
+        from counselbench.access.log import client_ip
+
+        return client_ip(request) or "unknown"
+
+
+class IntakeFirmThrottle(FixedWindowThrottle):
+    """New leads per firm per hour from the public page (IntakeProfile.submissions_per_hour)."""
+
+    scope = "intake_firm"
+
+    def __init__(self, profile: IntakeProfile):
+        super().__init__(f"{profile.submissions_per_hour}/h")
+        self.organization_id = profile.organization_id
+
+    def caller(self, request: HttpRequest) -> str | None:
+        return str(self.organization_id)
+
+
+# Minimum fill time: the form carries a signed timestamp of when it was shown.
+_FORM_SALT = "counselbench.intake.form"
+FORM_TOKEN_MAX_AGE = 24 * 3600
+
+
+def form_token(slug: str) -> str:
+    return signing.dumps({"s": slug, "t": round(time.time(), 2)}, salt=_FORM_SALT, compress=False)
+
+
+def form_age(slug: str, token: str) -> float | None:
+    """Seconds since the form was shown, or None when the token is missing, forged or stale."""
+    try:
+        value = signing.loads(token or "", salt=_FORM_SALT, max_age=FORM_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("s") != slug:
+        return None
+    return time.time() - float(value.get("t", 0))
+
+
+def min_fill_seconds() -> float:
+    return float(getattr(settings, "INTAKE_MIN_FILL_SECONDS", 3))
+
+
+# --- Creating a lead -----------------------------------------------------------------------------
+
+
+def _route(organization_id: int, practice_area: str) -> tuple[RoutingRule | None, bool]:
+    rules = {
+        r.practice_area: r
+        for r in RoutingRule.objects.filter(
+            organization_id=organization_id, practice_area__in=[practice_area, ""]
+        )
+    }
+    return rules.get(practice_area) or rules.get(""), practice_area in rules
+
+
+def _form_for(organization_id: int, practice_area: str) -> IntakeForm | None:
+    return (
+        IntakeForm.objects.filter(organization_id=organization_id, practice_area=practice_area)
+        .prefetch_related("questions")
+        .first()
+    )
+
+
+def _apply_score(lead: Lead, profile: IntakeProfile, form: IntakeForm | None, routed: bool) -> None:
+    lead.score, lead.score_reasons = score_lead(lead, profile=profile, form=form, has_route=routed)
+
+
+def _fold_duplicate(existing: Lead, *, by: Any = None, note: str = "") -> Lead:
+    Lead.objects.filter(pk=existing.pk).update(duplicate_count=F("duplicate_count") + 1)
+    existing.duplicate_count += 1
+    LeadEvent.objects.create(lead=existing, kind="duplicate", note=note, by=by)
+    record_refusal(existing.organization_id, RefusalReason.DUPLICATE, name=existing.name)
+    existing.folded_duplicate = True  # type: ignore[attr-defined]
+    return existing
+
+
+def create_lead(
+    *,
+    organization: Any,
+    data: LeadInput,
+    source: str = LeadSource.WEB,
+    by: Any = None,
+    forms: dict[str, IntakeForm] | None = None,
+    profile: IntakeProfile | None = None,
+) -> Lead:
+    """Create a lead from any channel. Raises Invalid (field paths: name, other_parties[i],
+    practice_area, email, phone, state, urgency, summary, answers.<key>) on bad input.
+
+    Runs the conflict pre-check on the name and the other parties (hits: conflict_flagged,
+    conflict_hits), the spam heuristics (kept, suspected_spam + spam_reasons), the duplicate
+    fold (same normalized name and practice area within 24 hours, or with details the same email
+    or phone: the existing lead is returned with duplicate_count + 1 and `folded_duplicate` set
+    True on the instance), scoring and routing (assigned_to; LeadEvents "created", "routed").
+    `forms`: restrict the practice area to these (the public page passes the active forms).
+    `by`: the user taking the lead (a phone lead), recorded on the events.
+    """
+    organization_id = getattr(organization, "pk", organization)
+    profile = profile or profile_for(organization_id)
+    errors = clean_step_one(data, forms=forms)
+    details: DetailsInput | None = None
+    form = (forms or {}).get(data.practice_area) if forms is not None else None
+    if form is None and data.practice_area in PracticeArea.values:
+        form = _form_for(organization_id, data.practice_area)
+    if data.with_details:
+        details = DetailsInput(
+            email=data.email,
+            phone=data.phone,
+            state=data.state,
+            urgency=data.urgency,
+            summary=data.summary,
+            answers=data.answers,
+        )
+        errors += clean_details(details, form=form, language=data.language)
+    if errors:
+        raise Invalid(_("Please correct the fields marked below."), fields=errors)
+    if source not in LeadSource.values:
+        source = LeadSource.WEB
+
+    print_ = fingerprint(data.name, data.practice_area)
+    since = timezone.now() - DUPLICATE_WINDOW
+    existing = (
+        Lead.objects.filter(
+            organization_id=organization_id, fingerprint=print_, created_at__gte=since
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if existing is None and details is not None:
+        existing = _contact_duplicate(organization_id, details.email, details.phone, since)
+    if existing is not None:
+        return _fold_duplicate(existing, by=by, note=f"Submitted again ({source}).")
+
+    now = timezone.now()
+    lead = Lead(
+        organization_id=organization_id,
+        form=form,
+        practice_area=data.practice_area,
+        source=source,
+        language=data.language,
+        name=data.name,
+        other_parties=data.other_parties,
+        fingerprint=print_,
+        created_at=now,
+    )
+    if details is not None:
+        lead.email, lead.phone, lead.state = details.email, details.phone, details.state
+        lead.urgency, lead.summary, lead.answers = details.urgency, details.summary, details.answers
+        lead.urgency = effective_urgency(lead, form)
+        lead.details_completed_at = now
+    hits = conflict_hits(organization_id, [lead.name, *lead.other_parties])
+    lead.conflict_hits = hits
+    lead.conflict_flagged = bool(hits)
+    lead.spam_reasons = spam_reasons(lead)
+    lead.suspected_spam = bool(lead.spam_reasons)
+    rule, routed = _route(organization_id, lead.practice_area)
+    if rule is not None:
+        lead.assigned_to_id = rule.assignee_id
+    _apply_score(lead, profile, form, routed)
+    with transaction.atomic():
+        lead.save()
+        events = [
+            LeadEvent(
+                lead=lead,
+                kind="created",
+                to_stage=lead.stage,
+                by=by,
+                at=now,
+                note=f"From {LeadSource(source).label.lower()}.",
+            )
+        ]
+        if rule is not None:
+            events.append(
+                LeadEvent(
+                    lead=lead,
+                    kind="routed",
+                    by=by,
+                    at=now,
+                    note=f"Routed to {rule.assignee} by the "
+                    f"{'practice-area' if rule.practice_area else 'fallback'} rule.",
+                )
+            )
+        if lead.conflict_flagged:
+            events.append(
+                LeadEvent(
+                    lead=lead,
+                    kind="conflict_flagged",
+                    at=now,
+                    note=f"{len(hits)} possible conflict(s) on the names given.",
+                )
+            )
+        LeadEvent.objects.bulk_create(events)
+    lead.folded_duplicate = False  # type: ignore[attr-defined]
+    return lead
+
+
+def _contact_duplicate(
+    organization_id: int, email: str, phone: str, since: Any, exclude: int | None = None
+) -> Lead | None:
+    if not email and not phone:
+        return None
+    queryset = Lead.objects.filter(organization_id=organization_id, created_at__gte=since)
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    from django.db.models import Q
+
+    match = Q(pk__in=[])
+    if email:
+        match |= Q(email__iexact=email)
+    if phone:
+        match |= Q(phone=phone)
+    return queryset.filter(match).order_by("created_at", "pk").first()
+
+
+def complete_details(lead: Lead, *, data: DetailsInput, by: Any = None) -> Lead:
+    """Step two: the contact details, urgency, summary and answers of a lead. Rescored after.
+    The same email or phone as another recent lead folds this one into it (the lead returned is
+    then that one, `folded_duplicate` True, and this one is deleted)."""
+    form = _form_for(lead.organization_id, lead.practice_area) if lead.form_id else None
+    errors = clean_details(data, form=form, language=lead.language)
+    if errors:
+        raise Invalid(_("Please correct the fields marked below."), fields=errors)
+    since = timezone.now() - DUPLICATE_WINDOW
+    existing = _contact_duplicate(lead.organization_id, data.email, data.phone, since, lead.pk)
+    if existing is not None:
+        with transaction.atomic():
+            _merge_into(existing, lead, data)
+            folded = _fold_duplicate(existing, by=by, note="Same contact details as a new lead.")
+            lead.delete()
+        return folded
+    lead.email, lead.phone, lead.state = data.email, data.phone, data.state
+    lead.urgency, lead.summary, lead.answers = data.urgency, data.summary, data.answers
+    lead.urgency = effective_urgency(lead, form)
+    lead.details_completed_at = timezone.now()
+    lead.spam_reasons = spam_reasons(lead)
+    lead.suspected_spam = bool(lead.spam_reasons)
+    profile = profile_for(lead.organization_id)
+    _rule, routed = _route(lead.organization_id, lead.practice_area)
+    _apply_score(lead, profile, form, routed)
+    with transaction.atomic():
+        lead.save()
+        LeadEvent.objects.create(lead=lead, kind="details", note="Details given.", by=by)
+    lead.folded_duplicate = False  # type: ignore[attr-defined]
+    return lead
+
+
+def _merge_into(existing: Lead, new: Lead, data: DetailsInput) -> None:
+    """Fill what the existing lead lacks from a duplicate's submission; never overwrite."""
+    changed = False
+    for attr in ("email", "phone", "state", "summary"):
+        if not getattr(existing, attr) and getattr(data, attr):
+            setattr(existing, attr, getattr(data, attr))
+            changed = True
+    known = {normalize(p) for p in existing.other_parties}
+    extra = [p for p in new.other_parties if normalize(p) not in known]
+    if extra:
+        existing.other_parties = [*existing.other_parties, *extra][:PARTIES_MAX]
+        changed = True
+    seen = {(h["party"], h["matter_number"], h["matched_name"]) for h in existing.conflict_hits}
+    hits = [
+        h
+        for h in new.conflict_hits
+        if (h["party"], h["matter_number"], h["matched_name"]) not in seen
+    ]
+    if hits:
+        existing.conflict_hits = [*existing.conflict_hits, *hits]
+        existing.conflict_flagged = True
+        changed = True
+    if changed:
+        existing.save(
+            update_fields=[
+                "email",
+                "phone",
+                "state",
+                "summary",
+                "other_parties",
+                "conflict_hits",
+                "conflict_flagged",
+            ]
+        )
+
+
+def rescore(lead: Lead) -> Lead:
+    """Recompute and save a lead's score and reasons (after its details, form or the firm's
+    settings changed)."""
+    form = _form_for(lead.organization_id, lead.practice_area)
+    profile = profile_for(lead.organization_id)
+    _rule, routed = _route(lead.organization_id, lead.practice_area)
+    _apply_score(lead, profile, form, routed)
+    Lead.objects.filter(pk=lead.pk).update(score=lead.score, score_reasons=lead.score_reasons)
+    return lead
+
+
+def active_forms(organization_id: int) -> dict[str, IntakeForm]:
+    """The firm's active intake forms by practice area, with their questions."""
+    return {
+        f.practice_area: f
+        for f in IntakeForm.objects.filter(organization_id=organization_id, active=True)
+        .prefetch_related("questions")
+        .order_by("practice_area")
+    }
