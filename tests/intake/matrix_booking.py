@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from tests.intake.world import intake_world
 
 CHICAGO = "America/Chicago"
@@ -13,7 +15,7 @@ CHICAGO = "America/Chicago"
 
 def next_monday(weeks: int = 1) -> dt.date:
     """A Monday at least `weeks` weeks out (never inside the minimum notice)."""
-    today = dt.date.today()
+    today = timezone.localdate()
     return today + dt.timedelta(days=(7 - today.weekday()) + 7 * (weeks - 1))
 
 
@@ -184,9 +186,7 @@ def routes(Route):  # noqa: N803 - the matrix's Route class
             (401, 200, 200, 200, 403, 403, 200, 404),
         ),
         # --- API: appointments (the front desk books and cancels).
-        api(
-            "GET", "/api/v1/appointments", lambda c: "/api/v1/appointments", FRONT_DESK_LIST
-        ),
+        api("GET", "/api/v1/appointments", lambda c: "/api/v1/appointments", FRONT_DESK_LIST),
         api(
             "POST",
             "/api/v1/appointments",

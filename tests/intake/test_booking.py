@@ -114,13 +114,13 @@ def test_slots_keep_wall_clock_hours_across_the_november_change(cast, world):
 
 
 def test_slots_across_the_march_change_seen_from_a_zone_without_dst(cast, world):
-    # 8 March 2027: Chicago springs forward; Phoenix does not change.
-    now = at(dt.date(2027, 2, 25), 8)
+    # 14 March 2027: Chicago springs forward; Phoenix does not change.
+    now = at(dt.date(2027, 3, 1), 8)
     friday = slots(
-        cast, world, attorney=cast.owner, day=dt.date(2027, 3, 5), now=now, tz="America/Phoenix"
+        cast, world, attorney=cast.owner, day=dt.date(2027, 3, 12), now=now, tz="America/Phoenix"
     )
     monday = slots(
-        cast, world, attorney=cast.owner, day=dt.date(2027, 3, 8), now=now, tz="America/Phoenix"
+        cast, world, attorney=cast.owner, day=dt.date(2027, 3, 15), now=now, tz="America/Phoenix"
     )
     assert friday[0].local_start.strftime("%H:%M") == "08:00"  # CST is Phoenix + 1
     assert monday[0].local_start.strftime("%H:%M") == "07:00"  # CDT is Phoenix + 2
@@ -287,9 +287,7 @@ def test_front_desk_books_for_a_caller_without_email(cast, world):
 def test_week_is_replaced_and_validated(cast, world):
     H = booking.WeeklyHours  # noqa: N806
     actor = cast.actor("attorney")
-    booking.set_week(
-        actor, attorney_id=cast.attorney.pk, hours=[H(1, dt.time(9), dt.time(12))]
-    )
+    booking.set_week(actor, attorney_id=cast.attorney.pk, hours=[H(1, dt.time(9), dt.time(12))])
     assert list(Availability.objects.filter(attorney=cast.attorney).values_list("weekday")) == [
         (1,)
     ]
@@ -297,8 +295,11 @@ def test_week_is_replaced_and_validated(cast, world):
         booking.set_week(
             actor,
             attorney_id=cast.attorney.pk,
-            hours=[H(2, dt.time(9), dt.time(12)), H(2, dt.time(11), dt.time(13)),
-                   H(3, dt.time(12), dt.time(9))],
+            hours=[
+                H(2, dt.time(9), dt.time(12)),
+                H(2, dt.time(11), dt.time(13)),
+                H(3, dt.time(12), dt.time(9)),
+            ],
         )
     assert {f.path for f in refused.value.fields} == {"hours.1.starts", "hours.2.ends"}
     assert Availability.objects.filter(attorney=cast.attorney).count() == 1
@@ -346,4 +347,4 @@ def test_api_books_and_a_second_booking_of_the_slot_is_409(cast, world):
 
 
 def test_next_monday_is_outside_the_notice():
-    assert next_monday() > dt.date.today()
+    assert next_monday() > timezone.localdate()

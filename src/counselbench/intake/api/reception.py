@@ -319,9 +319,7 @@ def list_shifts(request: ActorRequest, filters: Query[ShiftFilters]):
         "starts_at": start,
         "ends_at": end,
         "shifts": list(rows),
-        "gaps": [
-            _gap(timezone.localtime(s, zone), timezone.localtime(e, zone)) for s, e in gaps
-        ],
+        "gaps": [_gap(timezone.localtime(s, zone), timezone.localtime(e, zone)) for s, e in gaps],
     }
 
 

@@ -495,7 +495,9 @@ def convert(
         lead.matter = matter
         lead.converted_at = timezone.now()
         lead.stage = RETAINED
-        lead.save(update_fields=["client", "matter", "converted_at", "stage"])
+        # Converting is the firm talking to the prospect: the first contact, if none was logged.
+        contact = _stamp_contact(lead, actor.user, lead.converted_at)
+        lead.save(update_fields=["client", "matter", "converted_at", "stage", *contact])
         _event(
             lead,
             EventKind.CONVERTED,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import phonenumbers
@@ -81,7 +81,8 @@ def day_bounds(organization: Organization, day: date) -> tuple[datetime, datetim
     zone = firm_zone(organization)
     start = datetime.combine(day, time(0), tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return start, end
+    # In UTC: Python subtracts and compares two datetimes of one zone by their wall clocks.
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def firm_today(organization: Organization) -> date:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -29,10 +29,19 @@ Interval = tuple[datetime, datetime]
 # --- The interval arithmetic ----------------------------------------------------------------------
 
 
+def _seconds(start: datetime, end: datetime) -> float:
+    """Real elapsed seconds (subtracting two times of one zone would count wall-clock hours)."""
+    return end.timestamp() - start.timestamp()
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
 def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
     """Overlapping or touching intervals joined; sorted by start."""
     merged: list[Interval] = []
-    for start, end in sorted((s, e) for s, e in intervals if e > s):
+    for start, end in sorted((_utc(s), _utc(e)) for s, e in intervals if _utc(e) > _utc(s)):
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)
@@ -44,6 +53,7 @@ def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
 def gaps_in(intervals: Iterable[Interval], start: datetime, end: datetime) -> list[Interval]:
     """The parts of [start, end) no interval covers."""
     gaps: list[Interval] = []
+    start, end = _utc(start), _utc(end)
     cursor = start
     for s, e in merge_intervals(intervals):
         if e <= cursor:
@@ -107,6 +117,10 @@ def _aware(value: Any, path: str, organization: Organization, errors: list[Field
     return value
 
 
+def _wall_clock(value: datetime, organization: Organization) -> datetime:
+    return timezone.localtime(value, firm_zone(organization)).replace(tzinfo=None)
+
+
 def _check(
     organization: Organization,
     *,
@@ -131,7 +145,8 @@ def _check(
     if start and end:
         if end <= start:
             errors.append(FieldError("ends_at", "The shift must end after it starts."))
-        elif end - start > MAX_SHIFT:
+        elif _wall_clock(end, organization) - _wall_clock(start, organization) > MAX_SHIFT:
+            # On the wall clock: midnight to midnight is a whole day even when DST makes it 25 h.
             errors.append(FieldError("ends_at", "A shift is at most 24 hours long."))
     if len(note) > 200:
         errors.append(FieldError("note", "At most 200 characters."))
@@ -244,7 +259,7 @@ class DayColumn:
 
     @property
     def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
+        return _seconds(self.start, self.end) / 3600
 
 
 @dataclass
@@ -257,7 +272,7 @@ class Week:
 
     @property
     def uncovered_hours(self) -> float:
-        return sum((e - s).total_seconds() for s, e in self.gaps) / 3600
+        return sum(_seconds(s, e) for s, e in self.gaps) / 3600
 
 
 def week_start(day: date) -> date:
@@ -265,9 +280,9 @@ def week_start(day: date) -> date:
 
 
 def _segment(start: datetime, end: datetime, day: DayColumn, shift: Shift | None) -> Segment:
-    length = (day.end - day.start).total_seconds()
-    top = (start - day.start).total_seconds() / length * 100
-    height = (end - start).total_seconds() / length * 100
+    length = _seconds(day.start, day.end)
+    top = _seconds(day.start, start) / length * 100
+    height = _seconds(start, end) / length * 100
     until = "24:00" if end == day.end else f"{end:%H:%M}"
     return Segment(
         start=start,

@@ -30,6 +30,19 @@ from counselbench.matters.views.outcomes import refusal_text
 from counselbench.organizations.models import Membership, Organization, Role
 from counselbench.talent.models import PracticeArea
 
+EVENT_LABELS = {
+    "created": "Received",
+    "routed": "Routed",
+    "stage": "Moved",
+    "contact": "Contacted",
+    "assigned": "Assigned",
+    "conflict_flagged": "Conflict flagged",
+    "conflict_cleared": "Conflict cleared",
+    "converted": "Converted",
+    "response_alert": "Response alert",
+    "duplicate": "Submitted again",
+    "details": "Details given",
+}
 FLAGS = (
     ("conflict", "Conflict flag"),
     ("spam", "Suspected spam"),
@@ -180,6 +193,14 @@ def lead_detail(request: ActorRequest, lead_id: int) -> HttpResponse:
     actor = request.actor
     lead = selectors.lead(actor, lead_id)
     may_convert = can(actor, Action.CONVERT, lead)
+    for event in lead.shown_events:  # type: ignore[attr-defined]
+        event.label = EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize())
+        event.to_label = (
+            LeadState(event.to_stage).label if event.to_stage in LeadState.values else ""
+        )
+    for reason in lead.score_reasons or []:
+        if isinstance(reason, dict):
+            reason["label"] = str(reason.get("factor", "")).replace("_", " ").capitalize()
     return render(
         request,
         "intake/leads/detail.html",

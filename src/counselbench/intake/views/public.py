@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from counselbench.core.errors import Invalid
 from counselbench.intake.models import Language, Lead, QuestionKind, RefusalReason, Urgency
 from counselbench.intake.services import intake as services
+from counselbench.intake.views import settings as settings_views
 from counselbench.organizations.models import Organization
 
 HONEYPOT = "website"
@@ -311,4 +312,6 @@ urlpatterns: list = [
     path("intake/<slug:slug>/details/<str:token>/", details, name="intake_details"),
     path("intake/<slug:slug>/thanks/", thanks, name="intake_thanks"),
     path("intake/<slug:slug>/thanks/<str:token>/", thanks, name="intake_thanks"),
+    # The firm's own intake settings (leads/settings/...), in views/settings.py.
+    *settings_views.urlpatterns,
 ]
