@@ -194,7 +194,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_until_up(port)
+        wait_until_up(port, timeout=300)  # collectstatic and migrate run first
         clients = [
             Client(port, i, args.threads, args.rate, 0.0, total) for i in range(args.threads)
         ]

@@ -6,11 +6,12 @@ receptionist completes."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from urllib.parse import urlencode
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from counselbench.intake.models import CallEvent, IntakeProfile, ReceptionEntry
 from counselbench.intake.services import reception, webhook
@@ -309,3 +310,42 @@ def test_the_webhook_needs_no_session_and_no_csrf_token(cast, front_desk):
 
     strict = Client(enforce_csrf_checks=True)
     assert send(strict, cast, event()).status_code == 201
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_concurrent_deliveries_of_one_call_write_one_entry_and_one_event(committed):
+    """Eight deliveries at once, half of one event and half of another event of the same call:
+    the unique constraints leave one entry and two stored events."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.factories import OrganizationFactory
+
+    firm = OrganizationFactory(name="Race Firm", slug="race-firm")
+    profile = IntakeProfile.objects.create(organization=firm)
+    bodies = [
+        json.dumps(event(event_id=f"ev-{n % 2}", call_id="CA-race")).encode() for n in range(8)
+    ]
+    barrier = threading.Barrier(len(bodies))
+
+    def deliver(raw: bytes):
+        try:
+            stamp = str(int(time.time()))
+            barrier.wait(timeout=10)
+            return webhook.receive_call_event(
+                firm_slug="race-firm",
+                headers={
+                    webhook.TIMESTAMP_HEADER: stamp,
+                    webhook.SIGNATURE_HEADER: webhook.sign(profile.webhook_secret, stamp, raw),
+                },
+                body=raw,
+                content_type="application/json",
+            )
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        results = list(pool.map(deliver, bodies))
+    assert ReceptionEntry.objects.filter(organization=firm).count() == 1
+    assert CallEvent.objects.filter(organization=firm).count() == 2
+    assert sum(not r.replayed for r in results) == 2
+    assert len({r.entry_id for r in results}) == 1

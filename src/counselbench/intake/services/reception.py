@@ -287,7 +287,7 @@ def _existing_call(firm: Organization, external_id: str) -> ReceptionEntry | Non
     if not external_id:
         return None
     return (
-        ReceptionEntry.objects.select_for_update()
+        ReceptionEntry.objects.select_for_update(of=("self",))
         .select_related("organization", "for_user", "lead")
         .filter(organization=firm, external_id=external_id)
         .first()
@@ -313,7 +313,7 @@ def update_entry(actor: Actor, *, entry_id: int, data: Mapping[str, Any]) -> Rec
     with transaction.atomic():
         fetch(actor, ReceptionEntry, Action.CHANGE, pk=entry_id)
         entry = (
-            ReceptionEntry.objects.select_for_update()
+            ReceptionEntry.objects.select_for_update(of=("self",))
             .select_related("organization", "for_user", "lead")
             .get(pk=entry_id)
         )

@@ -152,6 +152,7 @@ def _booking_context(
         "days": days,
         "day": day,
         "slots": slots,
+        "day_format": r"l j \d\e F" if language == "es" else "l, F j",
         "lead_token": lead.token if lead else "",
         "values": {
             "name": data.get("name", lead.name if lead else ""),
