@@ -6,7 +6,15 @@ grows with the product.
 
 from django.db import transaction
 
-from counselbench.demo import billing, engagements, matters, organizations, selfaudit, talent
+from counselbench.demo import (
+    billing,
+    engagements,
+    intake,
+    matters,
+    organizations,
+    selfaudit,
+    talent,
+)
 
 DEFAULT_PASSWORD = "counselbench-demo"
 
@@ -27,4 +35,5 @@ def build_demo(
     engagements.build(firm=organizations.firm())
     matters.build(firm=organizations.firm())
     billing.build(firm=organizations.firm())
+    intake.build(firm=organizations.firm())
     return accounts
