@@ -28,6 +28,7 @@ def navigation_for(actor: Actor) -> list[NavItem]:
                 items.append(NavItem("Trust", "trust:overview"))
             items.append(NavItem("Leads", "intake:leads"))
             items.append(NavItem("Reception", "intake:reception"))
+            items.append(NavItem("Booking", "intake:booking_appointments"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -44,5 +45,6 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         if actor.reception_firm_ids():  # engaged as a receptionist: the firm's front desk
             items.append(NavItem("Leads", "intake:leads"))
             items.append(NavItem("Reception", "intake:reception"))
+            items.append(NavItem("Booking", "intake:booking_appointments"))
     items.append(NavItem("Account", "accounts:profile"))
     return items

@@ -252,7 +252,7 @@ def list_appointments(request: ActorRequest, filters: Query[AppointmentFilters])
     start = end = None
     if filters.from_:
         start = dt.datetime.combine(filters.from_, dt.time(0), tzinfo=dt.UTC)
-    if filters.to:
+    if filters.to and filters.to < dt.date.max:
         end = dt.datetime.combine(filters.to + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
     return services.upcoming(request.auth, start=start, end=end, attorney_id=filters.attorney_id)
 

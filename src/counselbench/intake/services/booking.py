@@ -345,6 +345,12 @@ def free_slots(
     home = firm_zone(organization)
     now = now or timezone.now()
     days = max(1, min(days, HORIZON_DAYS + 1))
+    if (
+        not now.date() - dt.timedelta(days=HORIZON_DAYS)
+        <= start_day
+        <= now.date() + dt.timedelta(days=HORIZON_DAYS + 1)
+    ):
+        return []  # nothing is offered there (and far-off dates would overflow below)
     range_start = dt.datetime.combine(start_day, dt.time(0), tzinfo=tz)
     range_end = dt.datetime.combine(start_day + dt.timedelta(days=days), dt.time(0), tzinfo=tz)
     earliest = max(range_start, now + MIN_NOTICE)

@@ -719,11 +719,10 @@ def rescore(lead: Lead) -> Lead:
     return lead
 
 
-def active_forms(organization_id: int) -> dict[str, IntakeForm]:
-    """The firm's active intake forms by practice area, with their questions."""
-    return {
-        f.practice_area: f
-        for f in IntakeForm.objects.filter(organization_id=organization_id, active=True)
-        .prefetch_related("questions")
-        .order_by("practice_area")
-    }
+def active_forms(organization_id: int, *, with_questions: bool = True) -> dict[str, IntakeForm]:
+    """The firm's active intake forms by practice area (with their questions, unless told not
+    to: step one asks none, and the score of a lead without details reads none)."""
+    queryset = IntakeForm.objects.filter(organization_id=organization_id, active=True)
+    if with_questions:
+        queryset = queryset.prefetch_related("questions")
+    return {f.practice_area: f for f in queryset.order_by("practice_area")}

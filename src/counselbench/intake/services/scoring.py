@@ -41,7 +41,7 @@ def _reason(factor: str, points: int, reason: str) -> dict[str, Any]:
 
 def urgent_answer(lead: Lead, form: IntakeForm | None) -> str:
     """The label of the first question whose answer the firm marked urgent, or ''."""
-    if form is None:
+    if form is None or not lead.answers:
         return ""
     for question in form.questions.all():
         value = lead.answers.get(question.key)
@@ -129,7 +129,9 @@ def score_lead(
         parts.append("details given (8)")
     else:
         parts.append("details not given yet (0)")
-    required = [q for q in form.questions.all() if q.required] if form is not None else []
+    # The questions are read only once there are details (step one's score needs none).
+    has_details = lead.details_completed_at is not None
+    required = [q for q in form.questions.all() if q.required] if form and has_details else []
     missing = [q for q in required if lead.answers.get(q.key) in (None, "")]
     if lead.details_completed_at is not None and not missing:
         points += 6

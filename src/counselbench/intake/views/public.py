@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from counselbench.core.errors import Invalid
-from counselbench.intake.models import Language, Lead, QuestionKind, RefusalReason, Urgency
+from counselbench.intake.models import (
+    IntakeProfile,
+    Language,
+    Lead,
+    QuestionKind,
+    RefusalReason,
+    Urgency,
+)
 from counselbench.intake.services import intake as services
 from counselbench.intake.views import settings as settings_views
 from counselbench.organizations.models import Organization
@@ -51,12 +58,19 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        firm = get_object_or_404(Organization, slug=slug)
+        # One query for the firm and its profile (the profile is made on first use).
+        profile = (
+            IntakeProfile.objects.select_related("organization")
+            .filter(organization__slug=slug)
+            .first()
+        )
+        if profile is None:
+            profile = services.profile_for(get_object_or_404(Organization, slug=slug))
+        firm = profile.organization
         if firm.is_provider:
             raise Http404
         language, chosen = _language(request)
         with translation.override(language):
-            profile = services.profile_for(firm)
             if not profile.enabled:
                 response = _render(request, "closed.html", firm, language, {}, status=404)
             else:
@@ -167,7 +181,8 @@ def _step_one_context(
 @require_http_methods(["GET", "POST"])
 @public_page
 def start(request: HttpRequest, firm: Organization, profile: Any, language: str) -> HttpResponse:
-    forms = services.active_forms(firm.pk)
+    # Step one asks no questions of the forms: their questions are not needed here.
+    forms = services.active_forms(firm.pk, with_questions=False)
     if request.method == "GET":
         context = _step_one_context(firm, language, forms, {})
         return _render(request, "step1.html", firm, language, context)
