@@ -36,7 +36,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from api_me import HOST, cli, free_port, server_env, wait_until_up  # noqa: E402
+from api_me import HOST, cli, free_port, server_env, wait_until_up
 
 GOAL_P99_MS = 250.0
 FIRM = "whitfield-moreno"

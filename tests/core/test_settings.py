@@ -18,7 +18,7 @@ def _run(*args, **env):
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # a fresh migrate is slow on a busy 2-core machine
         check=False,
     )
 

@@ -299,6 +299,8 @@ def details(
         result = services.complete_details(lead, data=data)
     except Invalid as error:
         context["values"] = values
+        for q in context["questions"]:
+            q["value"] = answers.get(q["key"], "")
         context["errors"] = {
             (f.path.replace("answers.", "q_")): f.message for f in reversed(error.fields)
         }
