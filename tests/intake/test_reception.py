@@ -120,6 +120,20 @@ def test_an_entry_is_edited_on_its_day_and_closed_afterwards(cast, front_desk):
     assert entry.outcome == "appointment_booked"
 
 
+def test_completing_a_call_the_phone_system_reported_records_who_completed_it(cast, front_desk):
+    reported = ReceptionEntry.objects.create(
+        organization=cast.firm, number="+12145550123", external_id="CA-reported-1"
+    )
+    reception.update_entry(
+        cast.actor("contractor"),
+        entry_id=reported.pk,
+        data={"reason": "Car accident last week", "outcome": "transferred"},
+    )
+    reported.refresh_from_db()
+    assert reported.logged_by == cast.contractor
+    assert reported.outcome == "transferred"
+
+
 def test_another_firm_sees_nothing_of_our_log(cast, front_desk):
     entry = reception.log_entry(cast.actor("staff"), data=call(cast))
     outsider = cast.client("outsider")

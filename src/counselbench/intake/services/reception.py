@@ -323,6 +323,8 @@ def update_entry(actor: Actor, *, entry_id: int, data: Mapping[str, Any]) -> Rec
         fields = _clean(actor, entry.organization, allowed, partial=True)
         for name, value in fields.items():
             setattr(entry, name, value)
+        if fields and entry.logged_by_id is None:  # a call the phone system reported
+            entry.logged_by = actor.user
         if fields:
             entry.save()
         _take_message(actor, entry, explicit=bool(data.get("take_message")))

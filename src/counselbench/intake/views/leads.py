@@ -24,7 +24,7 @@ from counselbench.core.errors import DomainError
 from counselbench.core.pagination import page_of
 from counselbench.core.usps import US_STATES
 from counselbench.intake import selectors
-from counselbench.intake.models import Lead, LeadState
+from counselbench.intake.models import Lead, LeadState, QuestionKind
 from counselbench.intake.services import leads as services
 from counselbench.matters.views.outcomes import refusal_text
 from counselbench.organizations.models import Membership, Organization, Role
@@ -183,6 +183,8 @@ def _answers(lead: Lead) -> list[tuple[str, str]]:
             )
         if isinstance(text, bool):
             text = "Yes" if text else "No"
+        elif question and question.kind == QuestionKind.YES_NO and value in ("yes", "no"):
+            text = value.capitalize()
         shown.append((label, str(text)))
     return shown
 
@@ -206,6 +208,7 @@ def lead_detail(request: ActorRequest, lead_id: int) -> HttpResponse:
         "intake/leads/detail.html",
         {
             "lead": lead,
+            "firm": lead.organization,  # its time zone for the page's times
             "answers": _answers(lead),
             "see_hits": services.may_see_conflict_hits(actor, lead),
             "conflict_open": services.conflict_open(lead),
