@@ -48,6 +48,13 @@ from counselbench.organizations.models import Organization
 firm = Organization.objects.get(slug={firm!r})
 forms.build(firm=firm)
 IntakeProfile.objects.filter(organization=firm).update(submissions_per_hour={per_hour})
+# A fresh start for the rate-limit counters (a previous run in the same hour shares them).
+from django.conf import settings
+if getattr(settings, "REDIS_URL", ""):
+    import redis
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter("*cb:throttle:intake_*"):
+        client.delete(key)
 """
 COUNT = """
 import django, json; django.setup()

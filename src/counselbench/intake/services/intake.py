@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -472,14 +473,73 @@ def min_fill_seconds() -> float:
 # --- Creating a lead -----------------------------------------------------------------------------
 
 
+# --- The firm's intake configuration, memoized per process -------------------------------------
+#
+# Every public submission needs the firm's active forms and routing rules. They change rarely, so
+# each process keeps them for CONFIG_TTL seconds, keyed by the profile's updated_at: the settings
+# services bump it on every change (so every process sees a change on its next request), saving
+# an IntakeForm, IntakeQuestion or RoutingRule drops this process's copy at once (signals), and
+# the TTL bounds what a change made around both (a queryset update) can leave stale.
+
+CONFIG_TTL = 30.0
+
+
+@dataclass(frozen=True)
+class FirmConfig:
+    forms: dict[str, IntakeForm]  # the active forms by practice area, questions prefetched
+    rules: dict[str, RoutingRule]  # by practice area ('' = the fallback), assignee loaded
+
+
+_configs: dict[int, tuple[float, Any, FirmConfig]] = {}
+
+
+def firm_config(profile: IntakeProfile) -> FirmConfig:
+    """The firm's active forms and routing rules (memoized, see above)."""
+    key = profile.organization_id
+    now = time.monotonic()
+    cached = _configs.get(key)
+    if cached is not None and cached[0] > now and cached[1] == profile.updated_at:
+        return cached[2]
+    config = FirmConfig(
+        forms=active_forms(key),
+        rules={
+            r.practice_area: r
+            for r in RoutingRule.objects.filter(organization_id=key).select_related("assignee")
+        },
+    )
+    _configs[key] = (now + CONFIG_TTL, profile.updated_at, config)
+    return config
+
+
+def forget_config(organization_id: int) -> None:
+    """Drop this process's copy of a firm's configuration (after a change)."""
+    _configs.pop(organization_id, None)
+
+
+def config_changed(organization_id: int) -> None:
+    """A firm's forms, questions or routing changed: every process reloads them."""
+    forget_config(organization_id)
+    IntakeProfile.objects.filter(organization_id=organization_id).update(updated_at=timezone.now())
+
+
+def _forget_on_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    form = getattr(instance, "form", None) if isinstance(instance, IntakeQuestion) else None
+    organization_id = form.organization_id if form is not None else instance.organization_id
+    forget_config(organization_id)
+
+
+for _model in (IntakeForm, RoutingRule, IntakeQuestion):
+    post_save.connect(_forget_on_change, sender=_model, dispatch_uid=f"intake-config-{_model}")
+    post_delete.connect(_forget_on_change, sender=_model, dispatch_uid=f"intake-config-d-{_model}")
+
+
 def _route(organization_id: int, practice_area: str) -> tuple[RoutingRule | None, bool]:
-    rules = {
-        r.practice_area: r
-        for r in RoutingRule.objects.filter(
-            organization_id=organization_id, practice_area__in=[practice_area, ""]
-        )
-    }
+    rules = firm_config(profile_for(organization_id)).rules
     return rules.get(practice_area) or rules.get(""), practice_area in rules
+
+
+def _route_in(config: FirmConfig, practice_area: str) -> tuple[RoutingRule | None, bool]:
+    return config.rules.get(practice_area) or config.rules.get(""), practice_area in config.rules
 
 
 def _form_for(organization_id: int, practice_area: str) -> IntakeForm | None:
@@ -525,11 +585,12 @@ def create_lead(
     """
     organization_id = getattr(organization, "pk", organization)
     profile = profile or profile_for(organization_id)
+    config = firm_config(profile)
     errors = clean_step_one(data, forms=forms)
     details: DetailsInput | None = None
-    form = (forms or {}).get(data.practice_area) if forms is not None else None
-    if form is None and data.practice_area in PracticeArea.values:
-        form = _form_for(organization_id, data.practice_area)
+    form = (forms if forms is not None else config.forms).get(data.practice_area)
+    if form is None and forms is None and data.practice_area in PracticeArea.values:
+        form = _form_for(organization_id, data.practice_area)  # an inactive form
     if data.with_details:
         details = DetailsInput(
             email=data.email,
@@ -581,7 +642,7 @@ def create_lead(
     lead.conflict_flagged = bool(hits)
     lead.spam_reasons = spam_reasons(lead)
     lead.suspected_spam = bool(lead.spam_reasons)
-    rule, routed = _route(organization_id, lead.practice_area)
+    rule, routed = _route_in(config, lead.practice_area)
     if rule is not None:
         lead.assigned_to_id = rule.assignee_id
     _apply_score(lead, profile, form, routed)

@@ -21,7 +21,7 @@ from counselbench.intake.models import (
     RoutingRule,
     new_secret,
 )
-from counselbench.intake.services.intake import US_STATES
+from counselbench.intake.services.intake import US_STATES, config_changed
 from counselbench.organizations.models import Membership, Role
 from counselbench.talent.models import PracticeArea
 
@@ -232,6 +232,7 @@ def create_form(
             )
             for i, q in enumerate(questions):
                 _save_question(form, q, default_position=i + 1)
+            config_changed(firm.pk)
     except IntegrityError:
         raise Invalid.field(
             "practice_area", "The firm already has a form for this practice area."
@@ -250,6 +251,7 @@ def update_form(actor: Actor, *, form_id: int, data: FormInput) -> IntakeForm:
     try:
         with transaction.atomic():
             form.save()
+            config_changed(form.organization_id)
     except IntegrityError:
         raise Invalid.field(
             "practice_area", "The firm already has a form for this practice area."
@@ -287,7 +289,9 @@ def add_question(actor: Actor, *, form_id: int, data: QuestionInput) -> IntakeQu
         raise Invalid("Please correct the fields marked.", fields=errors)
     if form.questions.filter(key=data.key).exists():
         raise Invalid.field("question.key", "The form already has a question with this key.")
-    return _save_question(form, data, default_position=count + 1)
+    question = _save_question(form, data, default_position=count + 1)
+    config_changed(form.organization_id)
+    return question
 
 
 def update_question(actor: Actor, *, question_id: int, data: QuestionInput) -> IntakeQuestion:
@@ -297,14 +301,17 @@ def update_question(actor: Actor, *, question_id: int, data: QuestionInput) -> I
         raise Invalid("Please correct the fields marked.", fields=errors)
     if question.form.questions.filter(key=data.key).exclude(pk=question.pk).exists():
         raise Invalid.field("question.key", "The form already has a question with this key.")
-    return _save_question(
+    saved = _save_question(
         question.form, data, default_position=question.position, existing=question
     )
+    config_changed(question.form.organization_id)
+    return saved
 
 
 def delete_question(actor: Actor, *, question_id: int) -> None:
-    question = fetch(actor, IntakeQuestion, Action.DELETE, pk=question_id)
+    question = fetch(actor, IntakeQuestion, Action.DELETE, pk=question_id, related=("form",))
     question.delete()
+    config_changed(question.form.organization_id)
 
 
 # --- Routing -------------------------------------------------------------------------------------
@@ -339,9 +346,11 @@ def set_route(actor: Actor, *, practice_area: str, assignee_id: int) -> RoutingR
     rule, _ = RoutingRule.objects.update_or_create(
         organization=firm, practice_area=practice_area, defaults={"assignee": person}
     )
+    config_changed(firm.pk)
     return rule
 
 
 def remove_route(actor: Actor, *, rule_id: int) -> None:
     rule = fetch(actor, RoutingRule, Action.DELETE, pk=rule_id)
     rule.delete()
+    config_changed(rule.organization_id)

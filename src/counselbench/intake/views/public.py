@@ -181,8 +181,7 @@ def _step_one_context(
 @require_http_methods(["GET", "POST"])
 @public_page
 def start(request: HttpRequest, firm: Organization, profile: Any, language: str) -> HttpResponse:
-    # Step one asks no questions of the forms: their questions are not needed here.
-    forms = services.active_forms(firm.pk, with_questions=False)
+    forms = services.firm_config(profile).forms
     if request.method == "GET":
         context = _step_one_context(firm, language, forms, {})
         return _render(request, "step1.html", firm, language, context)
