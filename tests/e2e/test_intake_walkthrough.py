@@ -543,7 +543,7 @@ def test_7_the_attorney_sees_the_lead_with_its_score_reasons_and_conflict(
         ("Practice area", "25 / 25", "The firm takes Personal injury matters."),
         ("Jurisdiction", "20 / 20", "TX is a state the firm serves."),
         # "This week" is an answer the firm marked urgent: "within a few weeks" becomes high.
-        ("Urgency", "12 / 15", re.compile(r"[Uu]rgency (is )?high")),
+        ("Urgency", "12 / 15", re.compile(r"Urgency high: the answer to .* is marked urgent")),
         ("Value", "15 / 20", "A typical Personal injury matter is worth about $25,000."),
         (
             "Completeness",

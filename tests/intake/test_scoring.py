@@ -115,6 +115,21 @@ def test_an_urgent_answer_raises_urgency_and_says_why(cast, setup):
     assert "Do you have a court date?" in urgency["reason"]
 
 
+def test_a_saved_lead_whose_urgency_an_answer_raised_still_says_why(cast, setup):
+    # Once details are in, the lead's urgency is stored raised ("high"): rescoring it must still
+    # name the urgent answer, not claim the prospect said "high".
+    profile, form = setup
+    lead = Lead(
+        organization=cast.firm,
+        practice_area="personal_injury",
+        name="Di",
+        urgency="high",
+        answers={"court": "yes"},
+    )
+    _score, reasons = score_lead(lead, profile=profile, form=form, has_route=False)
+    assert "Do you have a court date?" in by_factor(reasons)["urgency"]["reason"]
+
+
 def test_missing_required_answer_costs_completeness(cast, setup):
     profile, form = setup
     lead = Lead(

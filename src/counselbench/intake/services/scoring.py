@@ -104,7 +104,9 @@ def score_lead(
     urgency = effective_urgency(lead, form)
     flagged = urgent_answer(lead, form)
     label = Urgency(urgency).label.lower()
-    if flagged and urgency != lead.urgency:
+    # The stored urgency is already the raised one once details are in, so an urgent answer
+    # with "high" is the reason whenever it applies (an emergency stays the prospect's word).
+    if flagged and urgency == Urgency.HIGH:
         text = f"Urgency {label}: the answer to “{flagged}” is marked urgent."
     else:
         text = f"The prospect says the urgency is {label}."
