@@ -7,7 +7,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
@@ -167,6 +167,9 @@ class Figures:
     p90_minutes: float | None = None
 
 
+FiguresT = TypeVar("FiguresT", bound=Figures)
+
+
 @dataclass
 class PersonFigures(Figures):
     user_id: int = 0
@@ -187,7 +190,7 @@ class ResponseTimes:
     people: list[PersonFigures] = field(default_factory=list)
 
 
-def _figures(minutes: list[float], target: int, into: Figures) -> Figures:
+def _figures(minutes: list[float], target: int, into: FiguresT) -> FiguresT:
     into.contacted = len(minutes)
     into.within_target = sum(1 for m in minutes if m <= target)
     into.median_minutes = round(statistics.median(minutes), 1) if minutes else None
