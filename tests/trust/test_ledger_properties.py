@@ -76,8 +76,9 @@ def world(cast, books):
                 state=InvoiceState.SENT,
                 issued_on=TODAY(),
                 due_on=TODAY() + timedelta(days=30),
-                subtotal_cents=10**12,
-                total_cents=10**12,
+                # Near the column's limit (a 32-bit integer on PostgreSQL; 10**12 overflowed it).
+                subtotal_cents=2_000_000_000,
+                total_cents=2_000_000_000,
             )
         )
     return {
