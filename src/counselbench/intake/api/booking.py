@@ -212,7 +212,7 @@ def remove_exception(request: ActorRequest, exception_id: int):
 
 @router.get("/availability/slots", response=list[SlotOut], summary="Free slots (front desk)")
 def slots(request: ActorRequest, filters: Query[SlotFilters]):
-    organization = services.front_desk_firm(request.auth, filters.organization_id)
+    organization = services.front_desk_firm(request.auth, organization_id=filters.organization_id)
     consultation_type = fetch(request.auth, ConsultationType, pk=filters.consultation_type_id)
     if consultation_type.organization_id != organization.pk:
         raise Invalid.field("consultation_type_id", "A consultation type of that firm.")

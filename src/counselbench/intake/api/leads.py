@@ -15,6 +15,7 @@ from counselbench.core.schemas import InputSchema, IsoDate, ObjectId, QueryId
 from counselbench.intake import selectors
 from counselbench.intake.models import Language, Lead, LeadSource, LeadState, Urgency
 from counselbench.intake.services import leads as services
+from counselbench.intake.services.front_desk import front_desk_firm
 from counselbench.talent.models import PracticeArea
 
 router = Router(tags=["leads"])
@@ -247,7 +248,7 @@ def create_lead(request: ActorRequest, payload: LeadIn):
 
     actor = request.auth
     require(actor, Action.CREATE, Lead, "The firm's front desk takes leads.")
-    firm = services.firm_for(actor, payload.organization_id)
+    firm = front_desk_firm(actor, organization_id=payload.organization_id)
     data = payload.dict(exclude={"organization_id", "source"})
     lead = intake_create_lead(
         organization=firm,
@@ -266,7 +267,7 @@ def response_times(request: ActorRequest, period: Query[RangeIn]):
 
     actor = request.auth
     services.require_front_desk(actor)
-    firm = services.firm_for(actor, period.organization_id)
+    firm = front_desk_firm(actor, organization_id=period.organization_id)
     end = period.end or timezone.localdate()
     start = period.start or end - timedelta(days=30)
     if start > end:

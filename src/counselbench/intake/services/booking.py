@@ -45,6 +45,7 @@ from counselbench.intake.models import (
     LeadEvent,
     LeadState,
 )
+from counselbench.intake.services.front_desk import firm_zone, front_desk_firm
 from counselbench.organizations.models import Membership, Organization, Role
 from counselbench.talent.models import PracticeArea
 
@@ -100,10 +101,6 @@ def zone(name: str, *, path: str = "time_zone") -> zoneinfo.ZoneInfo:
 
 def is_zone(name: str) -> bool:
     return isinstance(name, str) and name in _zone_names()
-
-
-def firm_zone(organization: Organization) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(organization.time_zone if is_zone(organization.time_zone) else "UTC")
 
 
 def parse_slot_value(value: str) -> tuple[int, dt.datetime] | None:
@@ -626,23 +623,6 @@ def book(
     )
 
 
-def front_desk_firm(actor: Actor, organization_id: int | None = None) -> Organization:
-    """The firm whose front desk the actor works: their own firm, or (a contractor engaged as a
-    receptionist) the one named, or their only one."""
-    firms = actor.reception_firm_ids()
-    if organization_id is not None:
-        if organization_id not in firms:
-            raise NotFound("Organization not found.")
-        return Organization.objects.get(pk=organization_id)
-    if actor.organization is not None and actor.organization.pk in firms:
-        return actor.organization
-    if len(firms) == 1:
-        return Organization.objects.get(pk=next(iter(firms)))
-    if not firms:
-        raise PermissionDenied("You do not work the front desk of a firm.")
-    raise Invalid.field("organization_id", "Choose the firm you are booking for.")
-
-
 def book_for_caller(
     actor: Actor,
     *,
@@ -659,7 +639,7 @@ def book_for_caller(
 ) -> Appointment:
     """The front desk books for a caller (email optional: without one, no confirmation)."""
     require(actor, Action.CREATE, Appointment)
-    organization = front_desk_firm(actor, organization_id)
+    organization = front_desk_firm(actor, organization_id=organization_id)
     lead = None
     if lead_id is not None:
         lead = fetch(actor, Lead, pk=lead_id)

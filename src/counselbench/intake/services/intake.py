@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -44,6 +43,7 @@ from counselbench.intake.models import (
     RoutingRule,
     Urgency,
 )
+from counselbench.intake.services.front_desk import e164
 from counselbench.intake.services.scoring import effective_urgency, score_lead
 from counselbench.matters.conflicts import find_matches, normalize
 from counselbench.matters.models import Party
@@ -223,17 +223,6 @@ def clean_step_one(data: LeadInput, *, forms: dict[str, IntakeForm] | None) -> l
     return errors
 
 
-def normalize_phone(value: str) -> str:
-    """A US (or +country) number in E.164; ValueError when it is not a valid number."""
-    try:
-        parsed = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        raise ValueError(value) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(value)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 def clean_details(
     data: DetailsInput, *, form: IntakeForm | None, language: str
 ) -> list[FieldError]:
@@ -254,7 +243,7 @@ def clean_details(
             errors.append(FieldError("phone", _("That phone number is too long.")))
         else:
             try:
-                data.phone = normalize_phone(data.phone)
+                data.phone = e164(data.phone)
             except ValueError:
                 errors.append(
                     FieldError("phone", _("Please enter a valid phone number, e.g. 512-555-0134."))

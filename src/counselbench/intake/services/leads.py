@@ -36,7 +36,7 @@ from counselbench.core.usps import US_STATES
 from counselbench.engagements.models import LIVE_STATES, Engagement
 from counselbench.intake.error_codes import IntakeErrorCode as Code
 from counselbench.intake.models import IntakeProfile, Lead, LeadEvent, LeadState
-from counselbench.organizations.models import Membership, Organization, Role
+from counselbench.organizations.models import Membership, Role
 
 NEW, CONTACTED, BOOKED, RETAINED, NOT_RETAINED = (
     LeadState.NEW,
@@ -78,25 +78,6 @@ def allowed_moves(lead: Lead) -> list[str]:
 
 
 # --- Which firm -----------------------------------------------------------------------------------
-
-
-def firm_for(actor: Actor, organization_id: int | None = None) -> Organization:
-    """The firm an actor works leads for: a member's own firm; a contractor receptionist names
-    one of the firms they are engaged by (or has exactly one)."""
-    firms = actor.reception_firm_ids()
-    if actor.organization is not None and actor.organization.pk in firms:
-        if organization_id not in (None, actor.organization.pk):
-            raise Invalid.field("organization_id", "You act for your own firm only.")
-        return actor.organization
-    if organization_id is None:
-        if len(firms) == 1:
-            return Organization.objects.get(pk=next(iter(firms)))
-        if not firms:
-            raise NotFound("You do not work a firm's front desk.")
-        raise Invalid.field("organization_id", "Choose the firm you are working for.")
-    if organization_id not in firms:
-        raise Invalid.field("organization_id", "You do not work that firm's front desk.")
-    return Organization.objects.get(pk=organization_id)
 
 
 def target_minutes(organization_id: int) -> int:

@@ -5,13 +5,11 @@ one row (same `external_id`, the provider's call id; see services/webhook.py).""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -21,7 +19,7 @@ from django.utils import timezone
 
 from counselbench.access.policy import Action, Actor, fetch, require, visible
 from counselbench.accounts.models import User
-from counselbench.core.errors import FieldError, Invalid, PermissionDenied, RuleViolation
+from counselbench.core.errors import FieldError, Invalid, RuleViolation
 from counselbench.intake.error_codes import IntakeErrorCode
 from counselbench.intake.models import (
     Channel,
@@ -33,6 +31,7 @@ from counselbench.intake.models import (
     ReceptionEntry,
     Urgency,
 )
+from counselbench.intake.services.front_desk import e164, firm_zone, front_desk_firm
 from counselbench.organizations.models import Organization, Role
 
 FIRM_PEOPLE = (Role.OWNER, Role.ATTORNEY, Role.STAFF)
@@ -43,37 +42,6 @@ DESCRIPTIVE = ("caller_name", "number", "reason", "message", "urgency", "languag
 
 
 # --- Where the actor works the front desk -------------------------------------------------------
-
-
-def front_desk_firm(actor: Actor, *, organization_id: int | None = None) -> Organization:
-    """The firm the actor acts for at the front desk: a firm member's own firm; for a contractor
-    (no current organization) the `organization_id` given, checked against their engagements,
-    or their only firm."""
-    firms = actor.reception_firm_ids()
-    if not firms:
-        raise PermissionDenied(
-            "You do not work a firm's front desk.", code=IntakeErrorCode.NOT_RECEPTION
-        )
-    if actor.organization is not None:
-        if organization_id not in (None, actor.organization.pk):
-            raise Invalid.field("organization_id", "You act for your own firm only.")
-        return actor.organization
-    if organization_id is None:
-        if len(firms) > 1:
-            raise Invalid.field(
-                "organization_id", "You work several firms' front desks: say which firm."
-            )
-        (organization_id,) = firms
-    if organization_id not in firms:
-        raise Invalid.field("organization_id", "You do not work this firm's front desk.")
-    return Organization.objects.get(pk=organization_id)
-
-
-def firm_zone(organization: Organization) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(organization.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def day_bounds(organization: Organization, day: date) -> tuple[datetime, datetime]:
@@ -103,12 +71,9 @@ def normalize_phone(raw: str | None, *, path: str = "number", region: str = "US"
         "(512) 555-0123, or an international number starting with +."
     )
     try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+        return e164(text, region)
+    except ValueError:
         raise Invalid.field(path, message, code=IntakeErrorCode.BAD_PHONE) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise Invalid.field(path, message, code=IntakeErrorCode.BAD_PHONE)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def firm_people(organization: Organization) -> QuerySet[User]:

@@ -545,7 +545,9 @@ def book_for_caller(request: ActorRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     firm_id = _int(data.get("firm"))
     try:
-        firm = services.front_desk_firm(actor, firm_id if firm_id in firms else None)
+        firm = services.front_desk_firm(
+            actor, organization_id=firm_id if firm_id in firms else None
+        )
     except Invalid:
         firm = Organization.objects.filter(pk__in=firms).order_by("name").first()
     assert firm is not None
