@@ -305,6 +305,24 @@ def test_week_is_replaced_and_validated(cast, world):
     assert Availability.objects.filter(attorney=cast.attorney).count() == 1
 
 
+def test_weekly_hours_with_an_offset_are_a_field_error_not_a_crash(cast, world):
+    # Found by the API fuzz: "07:29+02:03" next to a plain time made the overlap sort raise.
+    before = list(Availability.objects.filter(attorney=cast.attorney).values_list("pk"))
+    response = cast.client("attorney").put(
+        "/api/v1/availability",
+        {
+            "hours": [
+                {"weekday": 1, "starts": "07:30+02:00", "ends": "21:00"},
+                {"weekday": 1, "starts": "08:00", "ends": "09:00"},
+            ]
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["path"] == "hours.0.starts"
+    assert list(Availability.objects.filter(attorney=cast.attorney).values_list("pk")) == before
+
+
 def test_staff_cannot_be_given_hours(cast, world):
     with pytest.raises(Invalid) as refused:
         booking.set_week(cast.actor("owner"), attorney_id=cast.staff.pk, hours=[])

@@ -122,6 +122,9 @@ def test_forms_api_creates_a_form_with_questions(cast):
     assert [q["key"] for q in body["questions"]] == ["kids", "stage"]
     listed = cast.client("contractor").get("/api/v1/intake/forms")
     assert listed.status_code == 200
+    # A page like every list: the receptionist reads the form with its questions.
+    (form,) = [f for f in listed.json()["items"] if f["id"] == body["id"]]
+    assert [q["key"] for q in form["questions"]] == ["kids", "stage"]
 
 
 def test_forms_api_refuses_bad_questions_with_field_paths(cast):

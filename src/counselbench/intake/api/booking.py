@@ -293,8 +293,9 @@ def cancel(request: ActorRequest, appointment_id: int):
 
 
 @router.get("/consultation-types", response=list[TypeOut], summary="Consultation types")
+@paginate
 def list_types(request: ActorRequest):
-    return list(visible(request.auth, ConsultationType).order_by("organization_id", "minutes"))
+    return visible(request.auth, ConsultationType).order_by("organization_id", "minutes", "pk")
 
 
 @router.post("/consultation-types", response={201: TypeOut}, summary="Add one (owner)")

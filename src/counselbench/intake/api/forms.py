@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from counselbench.access.policy import ActorRequest, fetch, visible
 from counselbench.core.schemas import InputSchema
@@ -92,10 +93,9 @@ def _one(request: ActorRequest, form_id: int) -> IntakeForm:
 
 
 @router.get("/intake/forms", response=list[FormOut], summary="The intake forms (front desk)")
+@paginate
 def list_forms(request: ActorRequest):
-    return list(
-        visible(request.auth, IntakeForm).prefetch_related("questions").order_by("practice_area")
-    )
+    return visible(request.auth, IntakeForm).prefetch_related("questions").order_by("practice_area")
 
 
 @router.post("/intake/forms", response={201: FormOut}, summary="Create an intake form (owner)")

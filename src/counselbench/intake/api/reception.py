@@ -307,6 +307,11 @@ def list_shifts(request: ActorRequest, filters: Query[ShiftFilters]):
     zone = services.firm_zone(firm)
     first: date = filters.start or shift_services.week_start(services.firm_today(firm))
     last: date = filters.end or first + timedelta(days=7)
+    # A rota is kept for this century: far years have zone offsets in seconds (local mean
+    # time) that no ISO date-time carries.
+    for path, day in (("from", first), ("to", last)):
+        if not 2000 <= day.year <= 2100:
+            raise Invalid.field(path, "A date between 2000 and 2100.")
     if last <= first:
         raise Invalid.field("to", "'to' must be after 'from'.")
     if last - first > MAX_SHIFT_RANGE:

@@ -156,6 +156,15 @@ def set_week(actor: Actor, *, attorney_id: int, hours: list[WeeklyHours]) -> lis
         if not 0 <= row.weekday <= 6:
             errors.append(FieldError(f"hours.{index}.weekday", "A weekday from 0 (Monday) to 6."))
             continue
+        # Weekly hours are wall-clock times in the firm's zone: an offset would mean nothing
+        # (and aware and naive times cannot be compared).
+        zoned = [name for name in ("starts", "ends") if getattr(row, name).tzinfo is not None]
+        if zoned:
+            for name in zoned:
+                errors.append(
+                    FieldError(f"hours.{index}.{name}", "A time of day without an offset: 09:00.")
+                )
+            continue
         if row.ends <= row.starts:
             errors.append(FieldError(f"hours.{index}.ends", "The end must be after the start."))
             continue
