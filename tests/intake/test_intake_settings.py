@@ -120,9 +120,9 @@ def test_forms_api_creates_a_form_with_questions(cast):
     assert response.status_code == 201, response.content
     body = response.json()
     assert [q["key"] for q in body["questions"]] == ["kids", "stage"]
-    listed = cast.client("contractor").get("/api/v1/intake/forms")
+    listed = cast.client("staff").get("/api/v1/intake/forms")
     assert listed.status_code == 200
-    # A page like every list: the receptionist reads the form with its questions.
+    # A page like every list: the front desk reads the form with its questions.
     (form,) = [f for f in listed.json()["items"] if f["id"] == body["id"]]
     assert [q["key"] for q in form["questions"]] == ["kids", "stage"]
 
