@@ -13,6 +13,7 @@ from django.utils import timezone
 from counselbench.access.models import AccessLogEntry
 from counselbench.billing.models import TimeEntry
 from counselbench.core.errors import Invalid, NotFound, PermissionDenied
+from counselbench.core.money import MAX_AMOUNT_CENTS
 from tests.matters.conftest import make_task
 
 TODAY = timezone.localdate
@@ -204,6 +205,23 @@ def test_no_model_stores_money_or_time_as_a_float():
         if isinstance(field, models.FloatField)
     ]
     assert floats == []
+
+
+def test_every_money_amount_column_holds_the_largest_amount_on_postgresql():
+    """Amounts are accepted up to MAX_AMOUNT_CENTS ($100 million), past a 32-bit column's
+    $21.4 million: a bigger payment or retainer target was a PostgreSQL overflow (a 500).
+    Hourly rates (`*rate_cents`) have their own, far smaller, limits."""
+    narrow = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in {"billing", "trust"}
+        for field in model._meta.concrete_fields
+        if field.name.endswith("_cents")
+        and not field.name.endswith("rate_cents")
+        and not isinstance(field, models.BigIntegerField)  # PositiveBigIntegerField too
+    ]
+    assert narrow == []
+    assert MAX_AMOUNT_CENTS > 2**31
 
 
 def test_an_empty_or_unknown_id_list_is_refused(cast, task):

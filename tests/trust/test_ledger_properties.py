@@ -76,9 +76,9 @@ def world(cast, books):
                 state=InvoiceState.SENT,
                 issued_on=TODAY(),
                 due_on=TODAY() + timedelta(days=30),
-                # Near the column's limit (a 32-bit integer on PostgreSQL; 10**12 overflowed it).
-                subtotal_cents=2_000_000_000,
-                total_cents=2_000_000_000,
+                # More than a whole sequence of the largest transfers can take.
+                subtotal_cents=13 * MAX_AMOUNT_CENTS,
+                total_cents=13 * MAX_AMOUNT_CENTS,
             )
         )
     return {

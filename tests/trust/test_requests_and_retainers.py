@@ -130,6 +130,7 @@ def test_an_earned_fee_goes_only_against_the_clients_own_invoice(cast, books, in
             kind=EntryKind.EARNED_FEE,
             data=entry(invoice.ledger, 15_001, invoice_id=invoice.pk),
         )
+    assert too_much.value.code == "exceeds_invoice_balance"
     assert "earned and billed" in too_much.value.fields[0].message
 
 

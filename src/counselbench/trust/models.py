@@ -27,7 +27,7 @@ class TrustAccount(models.Model):
     balance_cents = models.BigIntegerField(default=0)
     entry_count = models.PositiveIntegerField(default=0)
     # Model Rule 1.15(b): firm money in trust only to cover bank charges, and no more than that.
-    firm_funds_limit_cents = models.PositiveIntegerField(default=50_000)
+    firm_funds_limit_cents = models.PositiveBigIntegerField(default=50_000)
     opened_on = models.DateField()
     # The last day of the newest signed-off month: nothing is posted dated on or before it.
     locked_through = models.DateField(null=True, blank=True)
@@ -365,8 +365,8 @@ class Retainer(models.Model):
     )
     matter = models.OneToOneField("matters.Matter", on_delete=models.PROTECT, related_name="+")
     ledger = models.OneToOneField(TrustLedger, on_delete=models.PROTECT, related_name="retainer")
-    target_cents = models.PositiveIntegerField()
-    floor_cents = models.PositiveIntegerField()
+    target_cents = models.PositiveBigIntegerField()
+    floor_cents = models.PositiveBigIntegerField()
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -390,7 +390,7 @@ class Replenishment(models.Model):
     """A request to the client to top the retainer back up to its target."""
 
     retainer = models.ForeignKey(Retainer, on_delete=models.PROTECT, related_name="requests")
-    amount_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveBigIntegerField()
     balance_cents = models.BigIntegerField()
     requested_at = models.DateTimeField(default=timezone.now)
     recipient = models.EmailField(blank=True)

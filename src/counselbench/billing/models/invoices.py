@@ -44,24 +44,24 @@ class Invoice(models.Model):
     payment_terms_days = models.PositiveSmallIntegerField(default=30)
     currency = models.CharField(max_length=3, default="USD")
     # Lines add up to the subtotal; the discount comes off it and the tax is charged on the rest.
-    subtotal_cents = models.IntegerField(default=0)
+    subtotal_cents = models.BigIntegerField(default=0)
     discount_percent = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
-    discount_cents = models.PositiveIntegerField(default=0)
+    discount_cents = models.PositiveBigIntegerField(default=0)
     tax_percent = models.DecimalField(
         max_digits=5,
         decimal_places=3,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(30))],
     )
-    tax_cents = models.PositiveIntegerField(default=0)
-    total_cents = models.IntegerField(default=0)
-    paid_cents = models.PositiveIntegerField(default=0)
-    credited_cents = models.PositiveIntegerField(default=0)
+    tax_cents = models.PositiveBigIntegerField(default=0)
+    total_cents = models.BigIntegerField(default=0)
+    paid_cents = models.PositiveBigIntegerField(default=0)
+    credited_cents = models.PositiveBigIntegerField(default=0)
     notes = models.TextField(blank=True)
     view_key = models.CharField(max_length=40, default=_view_key, unique=True)
     created_by = models.ForeignKey(
@@ -137,7 +137,7 @@ class InvoiceLine(models.Model):
     description = models.CharField(max_length=1000)
     minutes = models.IntegerField(null=True, blank=True)
     rate_cents = models.PositiveIntegerField(null=True, blank=True)
-    amount_cents = models.IntegerField()
+    amount_cents = models.BigIntegerField()
     # Contractor work: what the firm pays for the hour, the markup applied, and why.
     contractor_work = models.BooleanField(default=False)
     cost_rate_cents = models.PositiveIntegerField(null=True, blank=True)
@@ -169,7 +169,7 @@ class PaymentMethod(models.TextChoices):
 
 class Payment(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
-    amount_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveBigIntegerField()
     received_on = models.DateField()
     method = models.CharField(max_length=8, choices=PaymentMethod.choices)
     reference = models.CharField(max_length=100, blank=True)
@@ -208,7 +208,7 @@ class CreditNote(models.Model):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
     number = models.CharField(max_length=20)
-    amount_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveBigIntegerField()
     reason = models.TextField()
     issued_on = models.DateField()
     issued_by = models.ForeignKey(

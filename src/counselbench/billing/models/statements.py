@@ -33,7 +33,7 @@ class ContractorStatement(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     minutes = models.IntegerField(default=0)
-    amount_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3, default="USD")
     due_on = models.DateField()
     state = models.CharField(
@@ -103,7 +103,7 @@ class StatementLine(models.Model):
     description = models.CharField(max_length=1000)
     minutes = models.IntegerField(null=True, blank=True)
     rate_cents = models.PositiveIntegerField(null=True, blank=True)
-    amount_cents = models.IntegerField()
+    amount_cents = models.BigIntegerField()
 
     class Meta:
         ordering = ["date", "pk"]

@@ -270,6 +270,7 @@ def post_outgoing(
                     f"Invoice {invoice.label} asks for "
                     f"{format_usd(max(invoice.balance_cents, 0), exact=True)}; transfer no more "
                     "than what is earned and billed.",
+                    Code.EXCEEDS_INVOICE,
                 )
         entry = _post(
             ledger=ledger,
