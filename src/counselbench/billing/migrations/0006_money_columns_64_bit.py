@@ -4,65 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0005_statement_numbers'),
+        ("billing", "0005_statement_numbers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='contractorstatement',
-            name='amount_cents',
+            model_name="contractorstatement",
+            name="amount_cents",
             field=models.PositiveBigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='creditnote',
-            name='amount_cents',
+            model_name="creditnote",
+            name="amount_cents",
             field=models.PositiveBigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='invoice',
-            name='credited_cents',
+            model_name="invoice",
+            name="credited_cents",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='invoice',
-            name='discount_cents',
+            model_name="invoice",
+            name="discount_cents",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='invoice',
-            name='paid_cents',
+            model_name="invoice",
+            name="paid_cents",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='invoice',
-            name='subtotal_cents',
+            model_name="invoice",
+            name="subtotal_cents",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='invoice',
-            name='tax_cents',
+            model_name="invoice",
+            name="tax_cents",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='invoice',
-            name='total_cents',
+            model_name="invoice",
+            name="total_cents",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='invoiceline',
-            name='amount_cents',
+            model_name="invoiceline",
+            name="amount_cents",
             field=models.BigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='amount_cents',
+            model_name="payment",
+            name="amount_cents",
             field=models.PositiveBigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='statementline',
-            name='amount_cents',
+            model_name="statementline",
+            name="amount_cents",
             field=models.BigIntegerField(),
         ),
     ]

@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("organizations", "0001_initial"),
         ("talent", "0003_provider_scorecards"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -221,6 +221,61 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["organization", "state"], name="engagement_firm_state"),
+                    models.Index(fields=["professional", "state"], name="engagement_pro_state"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "state__in",
+                                [
+                                    "proposed",
+                                    "nda_pending",
+                                    "trial",
+                                    "active",
+                                    "ending",
+                                    "ended",
+                                    "declined",
+                                    "replaced",
+                                ],
+                            )
+                        ),
+                        name="engagement_state_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("engagement_model__in", ["direct", "agency", "marketplace"])
+                        ),
+                        name="engagement_model_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("billing_model__in", ["hourly", "flat", "monthly"])),
+                        name="engagement_billing_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("rate_cents__gt", 0)), name="engagement_rate_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("trial_days__gte", 1), ("trial_days__lte", 90)),
+                        name="engagement_trial_days",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("markup_percent__gte", 0), ("markup_percent__lte", 300)
+                        ),
+                        name="engagement_markup_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("engagement_model", "direct"),
+                            ("agency__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="engagement_agency_on_record",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -305,6 +360,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-assessed_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("risk__in", ["low", "medium", "high"])),
+                        name="classification_risk_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -355,6 +416,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["scheduled_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["check_in", "monthly_review", "evaluation"])
+                        ),
+                        name="checkin_kind",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -391,6 +460,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("engagement", "version"), name="one_agreement_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -567,6 +641,13 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("engagement", "version"), name="one_ack_per_version"
+                    )
+                ],
+            },
         ),
         migrations.CreateModel(
             name="HowWeWorkGuide",
@@ -757,6 +838,16 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["due_on", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("track__in", ["systems", "communication", "success"])),
+                        name="onboarding_track",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("owner__in", ["firm", "professional"])),
+                        name="onboarding_owner",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -803,123 +894,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["signed_at", "pk"],
-            },
-        ),
-        migrations.AddIndex(
-            model_name="engagement",
-            index=models.Index(fields=["organization", "state"], name="engagement_firm_state"),
-        ),
-        migrations.AddIndex(
-            model_name="engagement",
-            index=models.Index(fields=["professional", "state"], name="engagement_pro_state"),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "state__in",
-                        [
-                            "proposed",
-                            "nda_pending",
-                            "trial",
-                            "active",
-                            "ending",
-                            "ended",
-                            "declined",
-                            "replaced",
-                        ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("engagement", "kind", "document_version"),
+                        name="one_signature_per_kind",
                     )
-                ),
-                name="engagement_state_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("engagement_model__in", ["direct", "agency", "marketplace"])),
-                name="engagement_model_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("billing_model__in", ["hourly", "flat", "monthly"])),
-                name="engagement_billing_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("rate_cents__gt", 0)), name="engagement_rate_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("trial_days__gte", 1), ("trial_days__lte", 90)),
-                name="engagement_trial_days",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("markup_percent__gte", 0), ("markup_percent__lte", 300)),
-                name="engagement_markup_range",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="engagement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("engagement_model", "direct"), ("agency__isnull", False), _connector="OR"
-                ),
-                name="engagement_agency_on_record",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="classificationassessment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("risk__in", ["low", "medium", "high"])),
-                name="classification_risk_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="checkin",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["check_in", "monthly_review", "evaluation"])),
-                name="checkin_kind",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="agreement",
-            constraint=models.UniqueConstraint(
-                fields=("engagement", "version"), name="one_agreement_version"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="guideacknowledgement",
-            constraint=models.UniqueConstraint(
-                fields=("engagement", "version"), name="one_ack_per_version"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="onboardingitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("track__in", ["systems", "communication", "success"])),
-                name="onboarding_track",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="onboardingitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("owner__in", ["firm", "professional"])), name="onboarding_owner"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="signature",
-            constraint=models.UniqueConstraint(
-                fields=("engagement", "kind", "document_version"), name="one_signature_per_kind"
-            ),
+                ],
+            },
         ),
     ]

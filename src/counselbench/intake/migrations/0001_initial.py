@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("matters", "0001_initial"),
         ("organizations", "0002_membership_billing"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -43,6 +43,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["minutes", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("minutes__gte", 10), ("minutes__lte", 240)),
+                        name="consult_minutes",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -92,6 +98,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["practice_area", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "practice_area"), name="intake_form_per_area"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -163,6 +174,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("form", "key"), name="intake_question_key"),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["text", "choice", "yes_no"])),
+                        name="intake_question_kind",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -203,6 +221,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-day", "reason"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "day", "reason"), name="one_refusal_row_per_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -382,6 +405,32 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["organization", "stage", "created_at"], name="lead_board"),
+                    models.Index(fields=["organization", "created_at"], name="lead_firm_created"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "stage__in",
+                                ["new", "contacted", "consult_booked", "retained", "not_retained"],
+                            )
+                        ),
+                        name="lead_stage",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("urgency__in", ["low", "normal", "high", "emergency"])),
+                        name="lead_urgency_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("language__in", ["en", "es"])), name="lead_lang"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("source__in", ["web", "phone", "chat", "referral"])),
+                        name="lead_source",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -460,6 +509,23 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["starts_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["attorney", "starts_at"], name="appointment_attorney")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "booked")),
+                        fields=("attorney", "starts_at"),
+                        name="appointment_one_per_slot",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="appt_ends"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["booked", "cancelled"])),
+                        name="appointment_state",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -522,6 +588,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-day", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("recipient", "day"), name="one_digest_per_day")
+                ],
             },
         ),
         migrations.CreateModel(
@@ -625,6 +694,41 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "reception entries",
                 "ordering": ["-started_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["organization", "started_at"], name="reception_firm_started"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("external_id", ""), _negated=True),
+                        fields=("organization", "external_id"),
+                        name="reception_one_entry_per_call",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "outcome__in",
+                                [
+                                    "in_progress",
+                                    "transferred",
+                                    "message_taken",
+                                    "appointment_booked",
+                                    "missed",
+                                    "spam",
+                                ],
+                            )
+                        ),
+                        name="reception_out",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("urgency__in", ["low", "normal", "high", "emergency"])),
+                        name="reception_urg",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("channel__in", ["call", "chat"])), name="reception_chan"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -703,6 +807,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["recipient", "read_at"], name="message_inbox")],
             },
         ),
         migrations.CreateModel(
@@ -740,6 +845,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-received_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "event_id"), name="call_event_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -772,6 +882,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["practice_area", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "practice_area"), name="one_route_per_area"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -814,6 +929,15 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["starts_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["organization", "starts_at"], name="shift_firm_start")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="shift_ends",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -936,177 +1060,5 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="consultationtype",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("minutes__gte", 10), ("minutes__lte", 240)),
-                name="consult_minutes",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="intakeform",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "practice_area"), name="intake_form_per_area"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="intakequestion",
-            constraint=models.UniqueConstraint(fields=("form", "key"), name="intake_question_key"),
-        ),
-        migrations.AddConstraint(
-            model_name="intakequestion",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["text", "choice", "yes_no"])),
-                name="intake_question_kind",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="intakerefusal",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "day", "reason"), name="one_refusal_row_per_day"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="lead",
-            index=models.Index(fields=["organization", "stage", "created_at"], name="lead_board"),
-        ),
-        migrations.AddIndex(
-            model_name="lead",
-            index=models.Index(fields=["organization", "created_at"], name="lead_firm_created"),
-        ),
-        migrations.AddConstraint(
-            model_name="lead",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "stage__in",
-                        ["new", "contacted", "consult_booked", "retained", "not_retained"],
-                    )
-                ),
-                name="lead_stage",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="lead",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("urgency__in", ["low", "normal", "high", "emergency"])),
-                name="lead_urgency_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="lead",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("language__in", ["en", "es"])), name="lead_lang"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="lead",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("source__in", ["web", "phone", "chat", "referral"])),
-                name="lead_source",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="appointment",
-            index=models.Index(fields=["attorney", "starts_at"], name="appointment_attorney"),
-        ),
-        migrations.AddConstraint(
-            model_name="appointment",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("state", "booked")),
-                fields=("attorney", "starts_at"),
-                name="appointment_one_per_slot",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="appointment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="appt_ends"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="appointment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("state__in", ["booked", "cancelled"])), name="appointment_state"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="messagedigest",
-            constraint=models.UniqueConstraint(
-                fields=("recipient", "day"), name="one_digest_per_day"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="receptionentry",
-            index=models.Index(
-                fields=["organization", "started_at"], name="reception_firm_started"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="receptionentry",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("external_id", ""), _negated=True),
-                fields=("organization", "external_id"),
-                name="reception_one_entry_per_call",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="receptionentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "outcome__in",
-                        [
-                            "in_progress",
-                            "transferred",
-                            "message_taken",
-                            "appointment_booked",
-                            "missed",
-                            "spam",
-                        ],
-                    )
-                ),
-                name="reception_out",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="receptionentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("urgency__in", ["low", "normal", "high", "emergency"])),
-                name="reception_urg",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="receptionentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("channel__in", ["call", "chat"])), name="reception_chan"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="message",
-            index=models.Index(fields=["recipient", "read_at"], name="message_inbox"),
-        ),
-        migrations.AddConstraint(
-            model_name="callevent",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "event_id"), name="call_event_once"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="routingrule",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "practice_area"), name="one_route_per_area"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="shift",
-            index=models.Index(fields=["organization", "starts_at"], name="shift_firm_start"),
-        ),
-        migrations.AddConstraint(
-            model_name="shift",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="shift_ends"
-            ),
         ),
     ]

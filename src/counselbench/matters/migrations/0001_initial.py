@@ -10,11 +10,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("engagements", "0002_seed_rules"),
         ("organizations", "0001_initial"),
         ("selfaudit", "0004_logged_minutes"),
         ("talent", "0003_provider_scorecards"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -60,6 +60,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["name", "pk"],
+                "indexes": [models.Index(fields=["organization", "name"], name="client_firm_name")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["person", "organization"])),
+                        name="client_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -159,6 +166,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-number"],
+                "indexes": [models.Index(fields=["key_id"], name="docversion_key")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("document", "number"), name="docversion_unique")
+                ],
             },
         ),
         migrations.CreateModel(
@@ -246,6 +257,26 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-opened_on", "-pk"],
+                "indexes": [
+                    models.Index(fields=["organization", "status"], name="matter_firm_status")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "number"), name="matter_number_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "on_hold", "closed"])),
+                        name="matter_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("closed_on__isnull", True),
+                            ("closed_on__gte", models.F("opened_on")),
+                            _connector="OR",
+                        ),
+                        name="matter_closed_after_opened",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
@@ -315,6 +346,19 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-recorded_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_at__isnull", True)),
+                        fields=("matter",),
+                        name="consent_one_live",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("method__in", ["engagement_letter", "written", "email", "verbal"])
+                        ),
+                        name="consent_method_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -381,6 +425,23 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-run_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["matter", "professional"], name="conflict_matter_pro")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["clear", "hits", "cleared"])),
+                        name="conflict_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "cleared"), _negated=True),
+                            ("cleared_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="conflict_cleared_has_time",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -447,6 +508,18 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-raised_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "rule", "subject", "window_start"),
+                        name="alert_once_per_window",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("rule__in", ["download_volume", "off_hours", "denied_burst"])
+                        ),
+                        name="alert_rule_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -494,6 +567,14 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "parties",
                 "ordering": ["role", "name", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("role__in", ["client", "adverse", "counsel", "witness"])
+                        ),
+                        name="party_role_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -572,6 +653,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["user", "matter"], name="screen_user_matter")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("removed_at__isnull", True)),
+                        fields=("matter", "user"),
+                        name="screen_live",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -674,6 +763,33 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["due_on", "pk"],
+                "indexes": [
+                    models.Index(fields=["matter", "status"], name="task_matter_status"),
+                    models.Index(fields=["engagement", "status"], name="task_engagement_status"),
+                    models.Index(fields=["organization", "status"], name="task_firm_status"),
+                    models.Index(fields=["assignee", "status"], name="task_assignee_status"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                ["todo", "in_progress", "submitted", "needs_rework", "done"],
+                            )
+                        ),
+                        name="task_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("engagement__isnull", True),
+                            models.Q(
+                                ("assignee__isnull", False), ("supervising_attorney__isnull", False)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="task_contractor_supervised",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -742,6 +858,16 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-granted_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["grantee", "document"], name="grant_grantee_document")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("task", "document", "grantee"),
+                        name="grant_one_live",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -815,6 +941,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["attached_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("task", "document"), name="task_document_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -917,182 +1048,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddIndex(
-            model_name="client",
-            index=models.Index(fields=["organization", "name"], name="client_firm_name"),
-        ),
-        migrations.AddConstraint(
-            model_name="client",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["person", "organization"])),
-                name="client_kind_valid",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="documentversion",
-            index=models.Index(fields=["key_id"], name="docversion_key"),
-        ),
-        migrations.AddConstraint(
-            model_name="documentversion",
-            constraint=models.UniqueConstraint(
-                fields=("document", "number"), name="docversion_unique"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="matter",
-            index=models.Index(fields=["organization", "status"], name="matter_firm_status"),
-        ),
-        migrations.AddConstraint(
-            model_name="matter",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "number"), name="matter_number_unique"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="matter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["open", "on_hold", "closed"])),
-                name="matter_status_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="matter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("closed_on__isnull", True),
-                    ("closed_on__gte", models.F("opened_on")),
-                    _connector="OR",
-                ),
-                name="matter_closed_after_opened",
-            ),
-        ),
-        migrations.AddIndex(
             model_name="document",
             index=models.Index(fields=["matter", "title"], name="document_matter_title"),
-        ),
-        migrations.AddConstraint(
-            model_name="consent",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("withdrawn_at__isnull", True)),
-                fields=("matter",),
-                name="consent_one_live",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="consent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("method__in", ["engagement_letter", "written", "email", "verbal"])
-                ),
-                name="consent_method_valid",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="conflictcheck",
-            index=models.Index(fields=["matter", "professional"], name="conflict_matter_pro"),
-        ),
-        migrations.AddConstraint(
-            model_name="conflictcheck",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["clear", "hits", "cleared"])),
-                name="conflict_status_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="conflictcheck",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "cleared"), _negated=True),
-                    ("cleared_at__isnull", False),
-                    _connector="OR",
-                ),
-                name="conflict_cleared_has_time",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="accessalert",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "rule", "subject", "window_start"),
-                name="alert_once_per_window",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="accessalert",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("rule__in", ["download_volume", "off_hours", "denied_burst"])),
-                name="alert_rule_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="party",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("role__in", ["client", "adverse", "counsel", "witness"])),
-                name="party_role_valid",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="screen",
-            index=models.Index(fields=["user", "matter"], name="screen_user_matter"),
-        ),
-        migrations.AddConstraint(
-            model_name="screen",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("removed_at__isnull", True)),
-                fields=("matter", "user"),
-                name="screen_live",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="task",
-            index=models.Index(fields=["matter", "status"], name="task_matter_status"),
-        ),
-        migrations.AddIndex(
-            model_name="task",
-            index=models.Index(fields=["engagement", "status"], name="task_engagement_status"),
-        ),
-        migrations.AddIndex(
-            model_name="task",
-            index=models.Index(fields=["organization", "status"], name="task_firm_status"),
-        ),
-        migrations.AddIndex(
-            model_name="task",
-            index=models.Index(fields=["assignee", "status"], name="task_assignee_status"),
-        ),
-        migrations.AddConstraint(
-            model_name="task",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["todo", "in_progress", "submitted", "needs_rework", "done"])
-                ),
-                name="task_status_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="task",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("engagement__isnull", True),
-                    models.Q(("assignee__isnull", False), ("supervising_attorney__isnull", False)),
-                    _connector="OR",
-                ),
-                name="task_contractor_supervised",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="grant",
-            index=models.Index(fields=["grantee", "document"], name="grant_grantee_document"),
-        ),
-        migrations.AddConstraint(
-            model_name="grant",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("revoked_at__isnull", True)),
-                fields=("task", "document", "grantee"),
-                name="grant_one_live",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="taskdocument",
-            constraint=models.UniqueConstraint(
-                fields=("task", "document"), name="task_document_unique"
-            ),
         ),
     ]

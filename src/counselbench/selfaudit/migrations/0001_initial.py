@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
@@ -48,6 +48,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-starts_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="audit_period_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -84,6 +90,15 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["level"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "level"), name="market_rate_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hourly_rate_cents__gt", 0)),
+                        name="market_rate_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +141,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["user__full_name", "user__email"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("audit", "user"), name="participant_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("hourly_value_cents__gt", 0)),
+                        name="participant_value_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -165,6 +187,17 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "task categories",
                 "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "key"), name="task_category_key_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("level__in", ["attorney", "paralegal", "administrative"])
+                        ),
+                        name="task_category_level_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -210,65 +243,20 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "task entries",
                 "ordering": ["date", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["audit", "category"], name="selfaudit_t_audit_i_9f19c5_idx"
+                    ),
+                    models.Index(
+                        fields=["participant", "date"], name="selfaudit_t_partici_d2d0fb_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("minutes__gt", 0), ("minutes__lte", 1440)),
+                        name="task_entry_minutes_in_a_day",
+                    )
+                ],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="auditperiod",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
-                name="audit_period_ends_after_start",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="marketrate",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "level"), name="market_rate_unique"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="marketrate",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("hourly_rate_cents__gt", 0)), name="market_rate_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="participant",
-            constraint=models.UniqueConstraint(fields=("audit", "user"), name="participant_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="participant",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("hourly_value_cents__gt", 0)), name="participant_value_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="taskcategory",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "key"), name="task_category_key_unique"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="taskcategory",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("level__in", ["attorney", "paralegal", "administrative"])),
-                name="task_category_level_valid",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="taskentry",
-            index=models.Index(fields=["audit", "category"], name="selfaudit_t_audit_i_9f19c5_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="taskentry",
-            index=models.Index(
-                fields=["participant", "date"], name="selfaudit_t_partici_d2d0fb_idx"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="taskentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("minutes__gt", 0), ("minutes__lte", 1440)),
-                name="task_entry_minutes_in_a_day",
-            ),
         ),
     ]

@@ -10,10 +10,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("organizations", "0001_initial"),
         ("selfaudit", "0004_logged_minutes"),
         ("talent", "0001_initial"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -66,6 +66,11 @@ class Migration(migrations.Migration):
                 ("hourly_rate_cents", models.PositiveIntegerField()),
                 ("accepted_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
+            options={
+                "indexes": [
+                    models.Index(fields=["role", "years_experience"], name="talent_accepted_seg")
+                ],
+            },
         ),
         migrations.CreateModel(
             name="BarAdmission",
@@ -163,6 +168,14 @@ class Migration(migrations.Migration):
                 ("notes", models.TextField(blank=True)),
                 ("scored_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
+            options={
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                        name="interview_score_range",
+                    )
+                ],
+            },
         ),
         migrations.CreateModel(
             name="JobPosting",
@@ -265,6 +278,19 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("budget_low_cents__isnull", True),
+                            ("budget_low_cents__lte", models.F("budget_high_cents")),
+                            _connector="OR",
+                        ),
+                        name="posting_budget_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours_per_week__gt", 0)), name="posting_hours"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -393,6 +419,17 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["profile", "recorded_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__lte", 100)), name="vetting_score_range"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["resume", "video", "skills", "background"])
+                        ),
+                        name="vetting_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
@@ -712,38 +749,10 @@ class Migration(migrations.Migration):
                 fields=("profile", "state"), name="bar_admission_unique"
             ),
         ),
-        migrations.AddIndex(
-            model_name="acceptedrate",
-            index=models.Index(fields=["role", "years_experience"], name="talent_accepted_seg"),
-        ),
         migrations.AddConstraint(
             model_name="interviewscore",
             constraint=models.UniqueConstraint(
                 fields=("candidate", "question"), name="one_score_a_question"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="interviewscore",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", 1), ("score__lte", 5)),
-                name="interview_score_range",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="jobposting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("budget_low_cents__isnull", True),
-                    ("budget_low_cents__lte", models.F("budget_high_cents")),
-                    _connector="OR",
-                ),
-                name="posting_budget_order",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="jobposting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("hours_per_week__gt", 0)), name="posting_hours"
             ),
         ),
         migrations.AddConstraint(
@@ -772,19 +781,6 @@ class Migration(migrations.Migration):
             model_name="profiletag",
             constraint=models.UniqueConstraint(
                 fields=("profile", "kind", "value"), name="profile_tag_unique"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="vettingstep",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__lte", 100)), name="vetting_score_range"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="vettingstep",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["resume", "video", "skills", "background"])),
-                name="vetting_kind_valid",
             ),
         ),
     ]

@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("billing", "0003_statements_invoices"),
         ("matters", "0001_initial"),
         ("organizations", "0002_membership_billing"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -54,6 +54,15 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "name"), name="trust_account_name"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("balance_cents__gte", 0)),
+                        name="trust_account_not_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +123,17 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-month", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "month"), name="reconciliation_month"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("state", "open"), ("signed_off_at__isnull", False), _connector="OR"
+                        ),
+                        name="reconciliation_locked_signed",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -178,6 +198,39 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["client__name", "matter__number", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("balance_cents__gte", 0)),
+                        name="trust_ledger_not_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "client"), ("client__isnull", False)),
+                            models.Q(
+                                ("kind", "firm_funds"),
+                                ("client__isnull", True),
+                                ("matter__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="trust_ledger_kind_owner",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "client"), ("matter__isnull", True)),
+                        fields=("account", "client"),
+                        name="trust_ledger_one_per_client",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("matter__isnull", False)),
+                        fields=("account", "matter"),
+                        name="trust_ledger_one_per_matter",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "firm_funds")),
+                        fields=("account",),
+                        name="trust_ledger_one_firm_funds",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -228,6 +281,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["matter__number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("floor_cents__lt", models.F("target_cents"))),
+                        name="retainer_floor_below_target",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -351,6 +410,70 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(fields=["account", "date"], name="trust_entry_account_date"),
+                    models.Index(fields=["ledger", "sequence"], name="trust_entry_ledger_seq"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "sequence"), name="trust_entry_sequence"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                ["deposit", "disbursement", "earned_fee", "bank_fee", "reversal"],
+                            )
+                        ),
+                        name="trust_entry_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents", 0), _negated=True),
+                        name="trust_entry_not_zero",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "deposit"), _negated=True),
+                            ("amount_cents__gt", 0),
+                            _connector="OR",
+                        ),
+                        name="trust_deposit_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind__in", ["disbursement", "earned_fee", "bank_fee"]),
+                                _negated=True,
+                            ),
+                            models.Q(("amount_cents__lt", 0), ("authorized_by__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="trust_outgoing_authorized",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "earned_fee"), _negated=True),
+                            ("invoice__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="trust_earned_fee_invoice",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "reversal"), ("reverses__isnull", False)),
+                            models.Q(
+                                models.Q(("kind", "reversal"), _negated=True),
+                                ("reverses__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="trust_reversal_names_entry",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ledger_balance_after_cents__gte", 0)),
+                        name="trust_entry_never_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -466,6 +589,26 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-requested_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["disbursement", "earned_fee"])),
+                        name="trust_request_kind",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents__gt", 0)), name="trust_request_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "approved"), ("transaction__isnull", False)),
+                            models.Q(
+                                models.Q(("state", "approved"), _negated=True),
+                                ("transaction__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="trust_request_posted_when_approved",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -502,6 +645,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents", 0), _negated=True),
+                        name="bank_line_not_zero",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -541,199 +690,5 @@ class Migration(migrations.Migration):
                     ),
                 ],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="trustaccount",
-            constraint=models.UniqueConstraint(
-                fields=("organization", "name"), name="trust_account_name"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustaccount",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("balance_cents__gte", 0)), name="trust_account_not_negative"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reconciliation",
-            constraint=models.UniqueConstraint(
-                fields=("account", "month"), name="reconciliation_month"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reconciliation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("state", "open"), ("signed_off_at__isnull", False), _connector="OR"
-                ),
-                name="reconciliation_locked_signed",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustledger",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("balance_cents__gte", 0)), name="trust_ledger_not_negative"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustledger",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "client"), ("client__isnull", False)),
-                    models.Q(
-                        ("kind", "firm_funds"), ("client__isnull", True), ("matter__isnull", True)
-                    ),
-                    _connector="OR",
-                ),
-                name="trust_ledger_kind_owner",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustledger",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "client"), ("matter__isnull", True)),
-                fields=("account", "client"),
-                name="trust_ledger_one_per_client",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustledger",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("matter__isnull", False)),
-                fields=("account", "matter"),
-                name="trust_ledger_one_per_matter",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustledger",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "firm_funds")),
-                fields=("account",),
-                name="trust_ledger_one_firm_funds",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="retainer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("floor_cents__lt", models.F("target_cents"))),
-                name="retainer_floor_below_target",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="trusttransaction",
-            index=models.Index(fields=["account", "date"], name="trust_entry_account_date"),
-        ),
-        migrations.AddIndex(
-            model_name="trusttransaction",
-            index=models.Index(fields=["ledger", "sequence"], name="trust_entry_ledger_seq"),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.UniqueConstraint(
-                fields=("account", "sequence"), name="trust_entry_sequence"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("kind__in", ["deposit", "disbursement", "earned_fee", "bank_fee", "reversal"])
-                ),
-                name="trust_entry_kind_valid",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount_cents", 0), _negated=True), name="trust_entry_not_zero"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "deposit"), _negated=True),
-                    ("amount_cents__gt", 0),
-                    _connector="OR",
-                ),
-                name="trust_deposit_positive",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("kind__in", ["disbursement", "earned_fee", "bank_fee"]), _negated=True
-                    ),
-                    models.Q(("amount_cents__lt", 0), ("authorized_by__isnull", False)),
-                    _connector="OR",
-                ),
-                name="trust_outgoing_authorized",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "earned_fee"), _negated=True),
-                    ("invoice__isnull", False),
-                    _connector="OR",
-                ),
-                name="trust_earned_fee_invoice",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "reversal"), ("reverses__isnull", False)),
-                    models.Q(
-                        models.Q(("kind", "reversal"), _negated=True), ("reverses__isnull", True)
-                    ),
-                    _connector="OR",
-                ),
-                name="trust_reversal_names_entry",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trusttransaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ledger_balance_after_cents__gte", 0)),
-                name="trust_entry_never_negative",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustrequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["disbursement", "earned_fee"])),
-                name="trust_request_kind",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustrequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount_cents__gt", 0)), name="trust_request_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="trustrequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("state", "approved"), ("transaction__isnull", False)),
-                    models.Q(
-                        models.Q(("state", "approved"), _negated=True),
-                        ("transaction__isnull", True),
-                    ),
-                    _connector="OR",
-                ),
-                name="trust_request_posted_when_approved",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="bankstatementline",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount_cents", 0), _negated=True), name="bank_line_not_zero"
-            ),
         ),
     ]

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trust', '0003_account_locked_through'),
+        ("trust", "0003_account_locked_through"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='replenishment',
-            name='amount_cents',
+            model_name="replenishment",
+            name="amount_cents",
             field=models.PositiveBigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='retainer',
-            name='floor_cents',
+            model_name="retainer",
+            name="floor_cents",
             field=models.PositiveBigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='retainer',
-            name='target_cents',
+            model_name="retainer",
+            name="target_cents",
             field=models.PositiveBigIntegerField(),
         ),
         migrations.AlterField(
-            model_name='trustaccount',
-            name='firm_funds_limit_cents',
+            model_name="trustaccount",
+            name="firm_funds_limit_cents",
             field=models.PositiveBigIntegerField(default=50000),
         ),
     ]
