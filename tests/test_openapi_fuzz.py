@@ -4,6 +4,7 @@ matches the published schema (status codes, content types, bodies)."""
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 from hypothesis import HealthCheck, settings
 
 from counselbench.accounts.services import create_token
@@ -18,8 +19,13 @@ def owner_token(cast):
     return secret
 
 
+# PostgreSQL is where database-specific failures live (32-bit columns, NUL bytes in text), so
+# it gets the deeper run; SQLite, CI's other run, a lighter pass of its own.
+EXAMPLES = 25 if connection.vendor == "postgresql" else 10
+
+
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.usefixtures("keep_test_connection")
 def test_api_conforms_to_its_schema(case, owner_token):
     # "Schema-valid data must be accepted" does not hold for a business API: an email-shaped

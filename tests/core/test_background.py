@@ -58,6 +58,7 @@ def _redis_up() -> bool:
     return True
 
 
+@pytest.mark.once  # a subprocess with its own SQLite file and Redis
 @pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
 def test_the_redis_backend_queues_in_redis_and_an_rq_worker_runs_the_job(tmp_path):
     """Enqueue through Django's tasks API into Redis, then drain it with a burst RQ worker."""
@@ -80,6 +81,7 @@ print("status", result.status)
         TASK_BACKEND="redis",
         REDIS_URL="redis://127.0.0.1:6379/15",
         DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",  # its own, whatever the suite runs on
         LOG_LEVEL="ERROR",
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -33,6 +33,7 @@ def test_a_malformed_boolean_is_an_error(monkeypatch):
     assert env_bool("SOME_FLAG", False) is True
 
 
+@pytest.mark.once  # its own SQLite file in a subprocess, whatever the suite runs on
 def test_production_settings_pass_check_deploy(tmp_path):
     production = {
         "DEBUG": "false",
@@ -66,6 +67,7 @@ def test_production_settings_set_the_security_headers(client, db):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.once  # its own SQLite file in a subprocess, whatever the suite runs on
 def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
     """`serve` runs collectstatic; a vendored file referencing a missing one once broke it."""
     result = _run(
