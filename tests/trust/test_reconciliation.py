@@ -214,3 +214,65 @@ def test_a_balance_column_gives_the_statements_closing_balance(cast, books, mont
     )
     reconciliation.import_bank_csv(cast.actor("owner"), reconciliation_id=made.pk, text=text)
     assert refreshed(made).statement_balance_cents == 1_758_500
+
+
+def _balanced(cast, made, posted):
+    """Clear every entry and enter the balance that makes the month reconcile."""
+    reconciliation.clear_entries(
+        cast.actor("owner"), reconciliation_id=made.pk, entry_ids=[e.pk for e in posted.values()]
+    )
+    reconciliation.set_statement_balance(
+        cast.actor("owner"), reconciliation_id=made.pk, statement_balance_cents=1_683_500
+    )
+
+
+def test_a_ledger_whose_balance_disagrees_with_its_entries_shows_and_blocks_sign_off(
+    cast, books, month
+):
+    """The client-ledger figure comes from the ledgers' own balances, not from the journal
+    summed a second way: a ledger balance that drifted from its entries is a difference."""
+    made, posted = month
+    _balanced(cast, made, posted)
+    assert reconciliation.three_way(refreshed(made)).balanced
+    type(books.ledger).objects.filter(pk=books.ledger.pk).update(balance_cents=425_100)  # +$1
+    figures = reconciliation.three_way(refreshed(made))
+    assert figures.ledger_difference_cents == 100
+    assert figures.bank_difference_cents == 0  # the journal itself is intact
+    assert not figures.balanced
+    with pytest.raises(RuleViolation) as refused:
+        reconciliation.sign_off(cast.actor("owner"), reconciliation_id=made.pk)
+    assert refused.value.code == "reconciliation_not_balanced"
+
+
+def test_postings_after_the_month_leave_its_ledger_figures_alone(cast, books, month):
+    made, posted = month
+    _balanced(cast, made, posted)
+    journal.deposit(cast.actor("owner"), data=entry(books.ledger, 99_900))  # dated today
+    figures = reconciliation.three_way(refreshed(made))
+    assert figures.ledgers_total_cents == figures.journal_cents == 1_683_500
+    assert figures.balanced
+
+
+def test_months_are_signed_off_in_order_and_a_closed_month_is_not_started_again(
+    cast, books, month
+):
+    made, posted = month
+    earlier = reconciliation.start(
+        cast.actor("owner"),
+        account_id=books.account.pk,
+        month=made.month - timedelta(days=1),
+        statement_balance_cents=0,
+    )
+    _balanced(cast, made, posted)
+    with pytest.raises(RuleViolation) as refused:
+        reconciliation.sign_off(cast.actor("owner"), reconciliation_id=made.pk)
+    assert refused.value.code == "earlier_month_open"
+    assert f"{earlier.month:%B %Y}" in refused.value.message
+    assert refreshed(books.account).locked_through is None
+    reconciliation.sign_off(cast.actor("owner"), reconciliation_id=earlier.pk)
+    reconciliation.sign_off(cast.actor("owner"), reconciliation_id=made.pk)
+    with pytest.raises(Invalid) as closed:
+        reconciliation.start(
+            cast.actor("owner"), account_id=books.account.pk, month=made.month - timedelta(days=40)
+        )
+    assert closed.value.code == "period_locked" and closed.value.fields[0].path == "month"

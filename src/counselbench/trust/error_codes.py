@@ -21,6 +21,7 @@ class TrustErrorCode(StrEnum):
     RECONCILIATION_LOCKED = "reconciliation_locked"
     NOT_BALANCED = "reconciliation_not_balanced"
     MONTH_NOT_OVER = "month_not_over"
+    EARLIER_MONTH_OPEN = "earlier_month_open"  # reconciliations are signed off in month order
     BAD_CSV = "bad_csv"
     NO_TRUST_FUNDS = "no_trust_funds"
     REQUEST_PENDING = "trust_request_pending"  # one pay-from-trust request per invoice at a time

@@ -127,24 +127,28 @@ class ThreeWay:
 
 
 def three_way(reconciliation: Reconciliation) -> ThreeWay:
-    """The three balances as of the month's last day, computed from the journal itself: the
-    account's entries summed, the same entries summed per ledger, and the bank's figure
-    adjusted by the entries no bank line of this month or before has cleared."""
+    """The three balances as of the month's last day, from three records: the journal (the
+    account's entries dated up to then, summed), the client ledgers (each ledger's own stored
+    balance, less what was posted to it dated after the month), and the bank's statement
+    adjusted by the entries no bank line of this month or before has cleared. A ledger whose
+    stored balance disagrees with its entries shows as a difference instead of vanishing."""
     account_id, end = reconciliation.account_id, month_end(reconciliation.month)
     entries = TrustTransaction.objects.filter(account_id=account_id, date__lte=end)
     journal = entries.aggregate(total=Sum("amount_cents"))["total"] or 0
-    per_ledger = dict(
-        entries.values("ledger_id")
+    touched = set(entries.values_list("ledger_id", flat=True).distinct())
+    later = dict(
+        TrustTransaction.objects.filter(account_id=account_id, date__gt=end)
+        .values("ledger_id")
         .annotate(total=Sum("amount_cents"))
         .values_list("ledger_id", "total")
     )
-    ledgers = [
-        LedgerBalance(ledger.pk, str(ledger), per_ledger.get(ledger.pk, 0))
-        for ledger in TrustLedger.objects.filter(account_id=account_id).select_related(
-            "client", "matter"
-        )
-        if ledger.pk in per_ledger
-    ]
+    ledgers = []
+    for ledger in TrustLedger.objects.filter(account_id=account_id).select_related(
+        "client", "matter"
+    ):
+        balance = ledger.balance_cents - later.get(ledger.pk, 0)
+        if ledger.pk in touched or balance != 0:
+            ledgers.append(LedgerBalance(ledger.pk, str(ledger), balance))
     cleared = BankStatementLine.objects.filter(
         entry_id=OuterRef("pk"),
         reconciliation__account_id=account_id,
@@ -219,6 +223,12 @@ def start(
         raise Invalid.field("month", "A month that has begun.")
     if month < account.opened_on.replace(day=1):
         raise Invalid.field("month", f"Before the account was opened ({account.opened_on}).")
+    if account.locked_through is not None and month <= account.locked_through:
+        raise Invalid.field(
+            "month",
+            f"The books are closed through {account.locked_through:%B %Y}: start a later month.",
+            Code.PERIOD_LOCKED,
+        )
     _check_balance(statement_balance_cents)
     try:
         with transaction.atomic():
@@ -553,6 +563,22 @@ def sign_off(
         )
     if reconciliation.state == ReconciliationState.LOCKED:
         raise RuleViolation(Code.RECONCILIATION_LOCKED, "Already signed off.")
+    earlier = (
+        Reconciliation.objects.filter(
+            account_id=reconciliation.account_id, month__lt=reconciliation.month
+        )
+        .exclude(state=ReconciliationState.LOCKED)
+        .order_by("month")
+        .first()
+    )
+    if earlier is not None:
+        # Signing this month off locks the books through its end, which would close the
+        # earlier month unreconciled.
+        raise RuleViolation(
+            Code.EARLIER_MONTH_OPEN,
+            f"{earlier.month:%B %Y} is still open: months are signed off in order.",
+            unblock=f"Reconcile and sign off {earlier.month:%B %Y} first.",
+        )
     if month_end(reconciliation.month) >= timezone.localdate():
         raise RuleViolation(
             Code.MONTH_NOT_OVER,
