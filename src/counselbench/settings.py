@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "counselbench.billing",
     "counselbench.trust",
     "counselbench.intake",
+    "counselbench.insights",
 ]
 
 MIDDLEWARE = [

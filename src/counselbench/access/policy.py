@@ -33,6 +33,7 @@ from counselbench.billing.models import (
 )
 from counselbench.core.errors import CoreErrorCode, NotFound, PermissionDenied
 from counselbench.engagements.models import LIVE_STATES, Engagement
+from counselbench.insights.models import SatisfactionSurvey, ScalingSignal
 from counselbench.intake.models import (
     Appointment,
     Availability,
@@ -134,6 +135,9 @@ class Action(StrEnum):
     AUTHORIZE = "authorize"  # money out of trust, reversals, reconciliation sign-off: attorneys
     # Intake (issue 8).
     CONVERT = "convert"  # turn a lead into a client and matter: owners and attorneys
+    # Insights (issue 9).
+    VIEW_METRICS = "view_metrics"  # a firm's dashboard, or one engagement's scorecard
+    VIEW_PAY = "view_pay"  # what an engagement costs: owners, its attorney, the professional
 
 
 @dataclass(frozen=True)
@@ -775,6 +779,43 @@ def _calendar_feeds(actor: Actor) -> models.QuerySet:
     return feeds if actor.role == Role.OWNER else feeds.filter(attorney=actor.user)
 
 
+# --- Insights (issue 9). Owners see every engagement's metrics; attorneys those of the
+# engagements they supervise; staff the operational metrics without individual pay; a contractor
+# only their own scorecard. Firm-wide figures (intake, case velocity, satisfaction, recovered
+# hours) are for the firm's owners, attorneys and staff.
+
+
+def metrics_engagements(actor: Actor) -> models.QuerySet:
+    """The engagements whose metrics this actor sees."""
+    if _in_firm(actor):
+        rows = Engagement.objects.filter(organization=actor.organization)
+        if actor.role == Role.ATTORNEY:
+            rows = rows.filter(supervising_attorney=actor.user)
+        return rows
+    if _contractor(actor):
+        return Engagement.objects.filter(professional__user=actor.user, sent_at__isnull=False)
+    return Engagement.objects.none()
+
+
+def _surveys(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return SatisfactionSurvey.objects.none()
+    return SatisfactionSurvey.objects.filter(organization=actor.organization).exclude(
+        matter_id__in=_screened_matters(actor)
+    )
+
+
+def _signals(actor: Actor) -> models.QuerySet:
+    if not _in_firm(actor):
+        return ScalingSignal.objects.none()
+    rows = ScalingSignal.objects.filter(organization=actor.organization)
+    if actor.role == Role.ATTORNEY:  # an engagement's signal only for its attorney
+        return rows.filter(
+            models.Q(engagement__isnull=True) | models.Q(engagement__supervising_attorney=actor.user)
+        )
+    return rows
+
+
 VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     Organization: _organizations,
     Membership: _memberships,
@@ -840,6 +881,8 @@ VISIBILITY: dict[type[models.Model], Callable[[Actor], models.QuerySet]] = {
     AvailabilityException: _availability_exceptions,
     Appointment: _appointments,
     CalendarFeed: _calendar_feeds,
+    SatisfactionSurvey: _surveys,
+    ScalingSignal: _signals,
 }
 
 
@@ -869,6 +912,8 @@ def _organization_rule(actor: Actor, action: Action, obj: Any) -> bool:
         return Membership.objects.filter(user=actor.user, organization=obj).exists()
     if action in (Action.MANAGE, Action.INVITE, Action.CHANGE):
         return _admin_of(actor, obj.pk)
+    if action == Action.VIEW_METRICS:  # the firm's dashboard
+        return _in_firm(actor) and actor.current_organization.pk == obj.pk
     return False
 
 
@@ -1034,6 +1079,14 @@ def _engagement_rule(actor: Actor, action: Action, obj: Any) -> bool:
         return mine and actor.organization is None
     ours = _in_firm(actor) and obj.organization_id == actor.current_organization.pk
     if action == Action.CHANGE:
+        return ours and (
+            actor.role == Role.OWNER or obj.supervising_attorney_id == actor.authenticated_user.pk
+        )
+    if action == Action.VIEW_METRICS:
+        return metrics_engagements(actor).filter(pk=obj.pk).exists()
+    if action == Action.VIEW_PAY:
+        if actor.organization is None:
+            return obj.professional.user_id == actor.authenticated_user.pk
         return ours and (
             actor.role == Role.OWNER or obj.supervising_attorney_id == actor.authenticated_user.pk
         )

@@ -500,6 +500,10 @@ class CheckIn(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Review cadence (insights): the supervising attorney is reminded before a monthly review or
+    # the evaluation, and once more if it is overdue.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["scheduled_at", "pk"]

@@ -326,6 +326,9 @@ class Task(models.Model):
             models.Index(fields=["engagement", "status"], name="task_engagement_status"),
             models.Index(fields=["organization", "status"], name="task_firm_status"),
             models.Index(fields=["assignee", "status"], name="task_assignee_status"),
+            # Insights: tasks finished in a date range, and the backlog on a past day.
+            models.Index(fields=["organization", "done_at"], name="task_firm_done"),
+            models.Index(fields=["organization", "created_at"], name="task_firm_created"),
         ]
         constraints = [
             models.CheckConstraint(

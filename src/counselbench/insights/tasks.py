@@ -1,0 +1,1 @@
+"""Background jobs for insights: thin wrappers around services."""
