@@ -810,9 +810,8 @@ def _signals(actor: Actor) -> models.QuerySet:
         return ScalingSignal.objects.none()
     rows = ScalingSignal.objects.filter(organization=actor.organization)
     if actor.role == Role.ATTORNEY:  # an engagement's signal only for its attorney
-        return rows.filter(
-            models.Q(engagement__isnull=True) | models.Q(engagement__supervising_attorney=actor.user)
-        )
+        supervised = models.Q(engagement__supervising_attorney=actor.user)
+        return rows.filter(models.Q(engagement__isnull=True) | supervised)
     return rows
 
 
