@@ -15,9 +15,7 @@ class SatisfactionSurvey(models.Model):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="surveys"
     )
-    matter = models.ForeignKey(
-        "matters.Matter", on_delete=models.CASCADE, related_name="surveys"
-    )
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="surveys")
     recipient = models.EmailField()
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(
