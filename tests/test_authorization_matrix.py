@@ -33,6 +33,7 @@ from counselbench.talent.models import SoftSkill
 from tests.billing import matrix as billing_matrix
 from tests.billing import money_matrix, money_pages_matrix
 from tests.factories import InvitationFactory
+from tests.insights import matrix as insights_matrix
 from tests.intake import matrix_booking, matrix_leads, matrix_reception
 from tests.matters import matrix as matters_matrix
 from tests.trust import pages_matrix as trust_pages_matrix
@@ -1520,6 +1521,8 @@ ROUTES += trust_pages_matrix.page_routes(Route)
 # Intake (issue 8): in the intake world the cast's contractor works our front desk (engaged as a
 # virtual receptionist); see tests/intake/world.py.
 ROUTES += matrix_leads.routes(Route) + matrix_reception.routes(Route) + matrix_booking.routes(Route)
+# Insights (issue 9): the dashboard, scorecards, exports, reports, surveys.
+ROUTES += insights_matrix.routes(Route)
 
 ROUTES_BY_ID = {f"{r.method} {r.key or '/'}": r for r in ROUTES}
 

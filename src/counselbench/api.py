@@ -18,6 +18,7 @@ from counselbench.billing.api import router as billing_router
 from counselbench.core.errors import CoreErrorCode, DomainError, FieldError, error_payload
 from counselbench.core.throttling import AnonymousThrottle, UserThrottle
 from counselbench.engagements.api import router as engagements_router
+from counselbench.insights.api import router as insights_router
 from counselbench.intake.api import router as intake_router
 from counselbench.matters.api import router as matters_router
 from counselbench.organizations.api import router as organizations_router
@@ -120,6 +121,7 @@ api.add_router("", matters_router)
 api.add_router("", billing_router)
 api.add_router("", trust_router)
 api.add_router("", intake_router)
+api.add_router("", insights_router)
 
 
 def _respond(request: HttpRequest, status: int, payload: dict) -> HttpResponse:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("trust/", include("counselbench.trust.urls")),
     # Intake: public pages (/intake/<firm>/, /book/<firm>/, /calendar/…) and the firm's front desk.
     path("", include("counselbench.intake.urls")),
+    # Insights: the dashboard under /insights/, the client's survey at /survey/<token>/.
+    path("", include("counselbench.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,7 @@ def navigation_for(actor: Actor) -> list[NavItem]:
             items.append(NavItem("Leads", "intake:leads"))
             items.append(NavItem("Reception", "intake:reception"))
             items.append(NavItem("Booking", "intake:booking_appointments"))
+            items.append(NavItem("Insights", "insights:dashboard"))
         if actor.role in ("provider_admin", "vetting_staff"):
             items.append(NavItem("Network", "talent:network"))
         items.append(NavItem("Members", "organizations:members"))
@@ -42,6 +43,7 @@ def navigation_for(actor: Actor) -> list[NavItem]:
         items.append(NavItem("My tasks", "matters:my_tasks"))
         items.append(NavItem("Time", "billing:timesheet"))
         items.append(NavItem("Statements", "billing:statements"))
+        items.append(NavItem("My scorecard", "insights:mine"))
         if actor.reception_firm_ids():  # engaged as a receptionist: the firm's front desk
             items.append(NavItem("Leads", "intake:leads"))
             items.append(NavItem("Reception", "intake:reception"))

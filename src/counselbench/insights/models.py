@@ -17,7 +17,8 @@ class SatisfactionSurvey(models.Model):
     )
     matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="surveys")
     recipient = models.EmailField()
-    sent_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # the link went out (once)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -26,7 +27,7 @@ class SatisfactionSurvey(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-sent_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["organization", "answered_at"], name="survey_firm_answered"),
         ]

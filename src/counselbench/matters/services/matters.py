@@ -194,6 +194,7 @@ def update_matter(
     actor: Actor, *, matter_id: int, changes: dict[str, Any], request: HttpRequest | None = None
 ) -> Matter:
     """Edit a matter; closing it stamps the date and revokes every contractor grant on it."""
+    from counselbench.insights.services import surveys
     from counselbench.matters.services.grants import revoke_for_matter
 
     matter = fetch(actor, Matter, Action.CHANGE, pk=matter_id)
@@ -234,6 +235,8 @@ def update_matter(
         matter.save()
         if closing:
             revoke_for_matter(matter, by=actor.user, reason="The matter was closed.")
+            # The client's satisfaction survey (insights), emailed once this commits.
+            surveys.on_matter_closed(matter, by=actor.user)
         log.record(
             "matters.changed",
             actor=actor,

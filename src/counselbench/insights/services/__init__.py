@@ -1,0 +1,1 @@
+"""Insights services: metrics (read-only figures), scaling signals, review cadence, surveys."""
