@@ -25,7 +25,6 @@ from counselbench.insights.models import SatisfactionSurvey, ScalingSignal
 from counselbench.insights.services import export, metrics, reviews, signals, surveys
 from counselbench.insights.services.periods import firm_zone, previous_month
 
-
 CHART_ORDER = [
     "recovered",
     "utilization",
