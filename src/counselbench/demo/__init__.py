@@ -9,6 +9,7 @@ from django.db import transaction
 from counselbench.demo import (
     billing,
     engagements,
+    insights,
     intake,
     matters,
     organizations,
@@ -36,4 +37,5 @@ def build_demo(
     matters.build(firm=organizations.firm())
     billing.build(firm=organizations.firm())
     intake.build(firm=organizations.firm())
+    insights.build(firm=organizations.firm())
     return accounts
