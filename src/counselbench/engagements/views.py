@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counselbench.access.policy import Action, ActorRequest, can, fetch, require
+from counselbench.access.policy import Action, Actor, ActorRequest, can, fetch, require
 from counselbench.core.errors import DomainError, Invalid, NotFound
 from counselbench.core.forms import add_domain_error
 from counselbench.core.money import format_usd
@@ -184,7 +184,7 @@ def detail(request: ActorRequest, engagement_id: int) -> HttpResponse:
             context |= {
                 "certificate": getattr(engagement, "data_certificate", None),
                 "rating": getattr(engagement, "rating", None),
-                "rating_factors": ending.RATING_FACTORS.items(),
+                "rating_factors": _rating_rows(actor, engagement),
                 "may_rate": can(actor, Action.CHANGE, engagement),
                 "may_certify": can(actor, Action.SIGN, engagement),
                 "dispositions": DataDisposition.choices,
@@ -506,6 +506,28 @@ def checkin_ics(request: ActorRequest, engagement_id: int, checkin_id: int) -> H
     from counselbench.engagements.api import ics_response
 
     return ics_response(request.actor, engagement_id, checkin_id)
+
+
+def _rating_rows(actor: Actor, engagement: Engagement) -> list[tuple[str, str, int, str]]:
+    """The rating form's factors, each starting from what the scorecard measured where it can
+    (quality, timeliness), else from 4."""
+    from counselbench.insights.services.metrics import rating_suggestion
+
+    suggested = {}
+    if engagement.state == EngagementState.ENDED and not hasattr(engagement, "rating"):
+        try:
+            suggested = rating_suggestion(actor, engagement)
+        except DomainError:
+            suggested = {}
+    return [
+        (
+            key,
+            label,
+            suggested.get(key, {}).get("score", 4),
+            suggested.get(key, {}).get("because", ""),
+        )
+        for key, label in ending.RATING_FACTORS.items()
+    ]
 
 
 @login_required

@@ -120,26 +120,6 @@ def dashboard(request: ActorRequest) -> HttpResponse:
     return render(request, "insights/dashboard.html", context)
 
 
-def _suggested_rating(figures: metrics.EngagementFigures) -> dict[str, int]:
-    """What the measured work says about two of the rating's factors: first-pass work for
-    quality, on-time completion for timeliness (the rating feeds matching's past-ratings)."""
-
-    def stars(rate):
-        if rate is None:
-            return None
-        for floor, score in ((0.95, 5), (0.85, 4), (0.70, 3), (0.50, 2)):
-            if rate >= floor:
-                return score
-        return 1
-
-    found = {}
-    if figures.rework_rate is not None:
-        found["quality"] = stars(1 - figures.rework_rate)
-    if figures.on_time_rate is not None:
-        found["timeliness"] = stars(figures.on_time_rate)
-    return found
-
-
 @login_required
 @require_GET
 def scorecard(request: ActorRequest, engagement_id: int) -> HttpResponse:
@@ -154,7 +134,7 @@ def scorecard(request: ActorRequest, engagement_id: int) -> HttpResponse:
             "-held_at"
         ),
         rating=EngagementRating.objects.filter(engagement=engagement).first(),
-        suggested=_suggested_rating(figures),
+        suggested=metrics.suggested_scores(figures),
         firm_view=request.actor.organization is not None,
     )
     return render(request, "insights/scorecard.html", context)

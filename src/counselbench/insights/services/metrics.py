@@ -34,6 +34,7 @@ from counselbench.core.errors import NotFound
 from counselbench.engagements.models import BillingModel, Engagement, EngagementState
 from counselbench.insights.models import SatisfactionSurvey
 from counselbench.insights.services.periods import (
+    MAX_DAYS,
     Period,
     firm_zone,
     period,
@@ -98,7 +99,8 @@ DEFINITIONS: dict[str, Definition] = {
             "Attorney hours a week on outsourceable work (paralegal- and administrative-level "
             "categories) in the self-audit, minus the same measure now from approved time "
             "entries, over the weeks of the range. Negative: attorneys do more of it than at the "
-            "audit.",
+            "audit. No data without a finished audit, or when attorneys logged no approved time "
+            "in the range.",
             "(audit attorney minutes on outsourceable categories ÷ audit weeks − attorney "
             "minutes on outsourceable categories in the range ÷ weeks in the range) × weeks in "
             "the range ÷ 60",
@@ -688,7 +690,15 @@ def _firm_metrics(
     baseline = audit_baseline(firm, today)
     per_day = attorney_outsourceable_minutes(firm, p.start, p.end)
     now_minutes = sum(per_day.values())
-    if baseline is not None:
+    # Without any approved attorney time in the range there is nothing to measure "now" by.
+    attorneys_logged = TimeEntry.objects.filter(
+        organization=firm,
+        engagement__isnull=True,
+        author_id__in=attorney_ids(firm),
+        state__in=LOCKED_STATES,
+        date__range=(p.start, p.end),
+    ).exists()
+    if baseline is not None and attorneys_logged:
         recovered = (baseline.weekly_minutes - Decimal(now_minutes) / p.weeks) * p.weeks / 60
         metrics["billable_hours_recovered"] = _metric(
             "billable_hours_recovered",
@@ -791,6 +801,50 @@ def _firm_metrics(
         "satisfaction",
         "Client satisfaction answers",
         [("score", "Score"), ("answers", "Answers")],
-        [{"score": s, "answers": scores.count(s)} for s in range(1, 6)],
+        # No answers, no bars: an empty chart says "no data" rather than five zeros.
+        [{"score": s, "answers": scores.count(s)} for s in range(1, 6)] if scores else [],
     )
     return baseline
+
+
+# --- What the measured work says about the end-of-engagement rating ---------------------------
+
+
+def _stars(rate: Decimal) -> int:
+    for floor, score in (("0.95", 5), ("0.85", 4), ("0.70", 3), ("0.50", 2)):
+        if rate >= Decimal(floor):
+            return score
+    return 1
+
+
+def suggested_scores(figures: EngagementFigures) -> dict[str, dict[str, Any]]:
+    """Two of the rating's factors as the scorecard measures them: quality from first-pass work
+    (tasks not sent back), timeliness from on-time completion. The firm's rating, which starts
+    from these, feeds matching's past-ratings factor."""
+    found: dict[str, dict[str, Any]] = {}
+    if figures.rework_rate is not None:
+        first_pass = 1 - figures.rework_rate
+        found["quality"] = {
+            "score": _stars(first_pass),
+            "because": f"{round(first_pass * 100)}% of {figures.tasks_done} tasks accepted "
+            "without rework",
+        }
+    if figures.on_time_rate is not None:
+        found["timeliness"] = {
+            "score": _stars(figures.on_time_rate),
+            "because": f"{round(figures.on_time_rate * 100)}% of tasks with a due date done on "
+            "time",
+        }
+    return found
+
+
+def rating_suggestion(actor: Actor, engagement: Engagement) -> dict[str, dict[str, Any]]:
+    """The suggestion over the engagement's whole run (its last two years at most)."""
+    zone = firm_zone(engagement.organization.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    end = min(engagement.ended_on or today, today)
+    start = max(engagement.start_date, end - timedelta(days=MAX_DAYS - 1))
+    if start > end:
+        return {}
+    board = dashboard(actor, start=start, end=end, engagement_id=engagement.pk, today=today)
+    return suggested_scores(board.engagements[0])
