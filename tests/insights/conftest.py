@@ -13,7 +13,8 @@ hand in the tests (October 2026 in the firm's zone, America/New_York; "today" is
   week's baseline. In October the attorney logged 180 minutes of approved time on paralegal
   tasks (plus work that does not count: attorney-level, no task, the staff member's).
 - Leads in October: contacted after 30, 90 and 10 minutes, one never; conversions in October
-  after 10 and 3 days, and 3 days for a lead that arrived in September. Matters closed in October after 40 and 20 days. Surveys answered 5, 4 and 2.
+  after 10 and 3 days, and 3 days for a lead that arrived in September. Matters closed in
+  October after 40 and 20 days. Surveys answered 5, 4 and 2.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def task(cast, matter, *, category, engagement=None, created, done=None, due=Non
 
 def time_entry(
     cast, author, matter, *, day, minutes, engagement=None, rate=None, task=None, state="approved"
-):  # noqa: E501
+):
     return TimeEntry.objects.create(
         organization=cast.firm,
         author=author,
@@ -146,7 +147,7 @@ def build_history(cast) -> History:
         engagement=e1,
         rate=5000,
         state="draft",
-    )  # noqa: E501
+    )
     time_entry(
         cast,
         e1.professional.user,
@@ -156,7 +157,7 @@ def build_history(cast) -> History:
         engagement=e1,
         rate=5000,
         state="rejected",
-    )  # noqa: E501
+    )
 
     # Contractor tasks.
     task(
@@ -167,7 +168,7 @@ def build_history(cast) -> History:
         created=at(d(10, 1)),
         done=at(d(10, 3)),
         due=d(10, 3),
-    )  # noqa: E501
+    )
     task(
         cast,
         matter,
@@ -177,7 +178,7 @@ def build_history(cast) -> History:
         done=at(d(10, 14), 21),
         due=d(10, 14),
         rework=1,
-    )  # noqa: E501
+    )
     task(
         cast,
         matter,
@@ -186,7 +187,7 @@ def build_history(cast) -> History:
         created=at(d(10, 16)),
         done=at(d(10, 21)),
         due=d(10, 20),
-    )  # noqa: E501
+    )
     task(
         cast,
         matter,
@@ -195,7 +196,7 @@ def build_history(cast) -> History:
         created=at(d(10, 24)),
         done=at(d(10, 25)),
         rework=2,
-    )  # noqa: E501
+    )
     task(
         cast,
         matter,
@@ -204,7 +205,7 @@ def build_history(cast) -> History:
         created=at(d(10, 30)),
         done=at(d(11, 2)),
         due=d(11, 5),
-    )  # noqa: E501
+    )
     task(cast, matter, category=other, engagement=e1, created=at(d(10, 30)), due=d(11, 30))
 
     # The audit baseline, and the attorney's own time now.
