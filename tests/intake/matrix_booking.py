@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.intake.world import intake_world
+from tests.intake.world import intake_world, shown_form_token
 
 CHICAGO = "America/Chicago"
 
@@ -233,6 +233,7 @@ def routes(Route):  # noqa: N803 - the matrix's Route class
                 "slot": slot_value(c),
                 "name": "Ana Torres",
                 "email": "ana@example.com",
+                "ts": shown_form_token(c.firm.slug),
             },
         ),
         page(

@@ -260,7 +260,8 @@ def test_booking_with_a_lead_token_links_and_moves_the_lead(cast, world):
     lead.refresh_from_db()
     assert appointment.lead == lead and appointment.email == "lucia@example.com"
     assert lead.stage == "consult_booked"
-    assert LeadEvent.objects.filter(lead=lead, kind="consult_booked").count() == 1
+    assert LeadEvent.objects.filter(lead=lead, to_stage="consult_booked").count() == 1
+    assert lead.first_contact_at is None  # the prospect booking alone is not the firm's contact
 
 
 def test_a_lead_already_retained_keeps_its_stage(cast, world):

@@ -5,6 +5,7 @@ week, time away and consultation types, and the front desk lists, cancels and bo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +15,11 @@ from counselbench.intake.models import (
     Availability,
     AvailabilityException,
     ConsultationType,
+    IntakeRefusal,
     Lead,
 )
 from tests.intake.matrix_booking import CHICAGO, booking_world
+from tests.intake.world import shown_form_token
 
 CHI = ZoneInfo(CHICAGO)
 
@@ -24,6 +27,11 @@ CHI = ZoneInfo(CHICAGO)
 @pytest.fixture
 def world(cast):
     return booking_world(cast)
+
+
+def book_page(client, data: dict):
+    """Post the public booking form as a person's browser does (with the form's shown time)."""
+    return client.post("/book/our-firm/", {"ts": shown_form_token("our-firm"), **data})
 
 
 def slot(cast, world, hour=14, minute=0, attorney=None):
@@ -52,8 +60,8 @@ def test_without_a_zone_the_page_detects_the_browsers(client, world):
 
 def test_booking_on_the_page_confirms_and_links_to_cancel(client, cast, world):
     value, starts = slot(cast, world)
-    response = client.post(
-        "/book/our-firm/",
+    response = book_page(
+        client,
         {
             "type": world["initial"],
             "tz": CHICAGO,
@@ -72,8 +80,8 @@ def test_booking_on_the_page_confirms_and_links_to_cancel(client, cast, world):
 
 def test_a_taken_time_says_so_and_books_nothing(client, cast, world):
     taken = Appointment.objects.get(pk=world["appointment"])
-    response = client.post(
-        "/book/our-firm/",
+    response = book_page(
+        client,
         {
             "type": world["initial"],
             "tz": CHICAGO,
@@ -89,8 +97,8 @@ def test_a_taken_time_says_so_and_books_nothing(client, cast, world):
 
 def test_field_errors_are_shown_next_to_the_fields(client, cast, world):
     value, starts = slot(cast, world)
-    response = client.post(
-        "/book/our-firm/",
+    response = book_page(
+        client,
         {"type": world["initial"], "tz": CHICAGO, "slot": value, "name": "", "email": "bad"},
     )
     page = response.content.decode()
@@ -110,8 +118,8 @@ def test_a_lead_link_prefills_and_moves_the_lead(client, cast, world):
     page = client.get(f"/book/our-firm/?lead={lead.token}&type={world['initial']}&tz={CHICAGO}")
     assert 'value="Lucía Fernández"' in page.content.decode()
     value, _starts = slot(cast, world, 15)
-    client.post(
-        "/book/our-firm/",
+    book_page(
+        client,
         {
             "type": world["initial"],
             "tz": CHICAGO,
@@ -208,3 +216,73 @@ def test_front_desk_sees_cancels_and_books(cast, world):
     assert response.status_code == 302
     booked = Appointment.objects.get(starts_at=starts, state="booked")
     assert booked.attorney == cast.owner and booked.language == "es"
+
+
+def _booking_form(cast, world, **overrides):
+    value, starts = slot(cast, world)
+    data = {
+        "type": world["initial"],
+        "tz": CHICAGO,
+        "slot": value,
+        "name": "Bot Booker",
+        "email": "bot@example.com",
+        "ts": shown_form_token("our-firm"),
+        **overrides,
+    }
+    return data, starts
+
+
+def test_the_booking_form_carries_the_intake_pages_defenses(client, world):
+    page = client.get(
+        f"/book/our-firm/?type={world['initial']}&tz={CHICAGO}&day={world['monday']}"
+    ).content.decode()
+    trap = re.search(r'<div class="intake-trap" aria-hidden="true">(.*?)</div>', page, re.S)
+    assert trap is not None and 'name="website"' in trap.group(1)
+    assert 'tabindex="-1"' in trap.group(1)
+    assert re.search(r'<input type="hidden" name="ts" value="[^"]+">', page)
+
+
+def test_a_filled_honeypot_books_nothing_and_is_counted(client, cast, world):
+    data, starts = _booking_form(cast, world, website="http://spam.example")
+    response = client.post("/book/our-firm/", data)
+    assert response.status_code == 400
+    assert "could not be accepted" in response.content.decode()
+    assert not Appointment.objects.filter(starts_at=starts).exists()
+    refusal = IntakeRefusal.objects.get(organization=cast.firm, reason="honeypot")
+    assert refusal.count == 1 and refusal.last_name_given == "Bot Booker"
+
+
+def test_a_booking_sent_faster_than_a_person_can_is_refused_and_shown_again(
+    client, cast, world, settings
+):
+    settings.INTAKE_MIN_FILL_SECONDS = 3
+    data, starts = _booking_form(cast, world, ts=shown_form_token("our-firm", seconds_ago=0.5))
+    response = client.post("/book/our-firm/", data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Please take a moment to check your answers" in page
+    assert 'value="Bot Booker"' in page  # what they typed is kept
+    assert client.post("/book/our-firm/", {**data, "ts": "forged"}).status_code == 400
+    assert not Appointment.objects.filter(starts_at=starts).exists()
+    assert IntakeRefusal.objects.get(reason="too_fast").count == 2
+    # A person who took their time books.
+    assert (
+        client.post("/book/our-firm/", {**data, "ts": shown_form_token("our-firm", 5)}).status_code
+        == 302
+    )
+
+
+def test_too_many_bookings_from_one_address_answer_429_and_are_counted(
+    client, cast, world, settings
+):
+    settings.INTAKE_RATE_IP = "2/h"
+    for _ in range(2):  # e.g. a time just taken, then a field error
+        data, _starts = _booking_form(cast, world, email="not-an-email")
+        assert client.post("/book/our-firm/", data).status_code == 422
+    data, starts = _booking_form(cast, world)
+    response = client.post("/book/our-firm/", data)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert 'href="/book/our-firm/?lang=en"' in response.content.decode()
+    assert IntakeRefusal.objects.get(reason="rate_limit_ip").count == 1
+    assert not Appointment.objects.filter(starts_at=starts).exists()

@@ -15,6 +15,7 @@ from counselbench.intake.models import Appointment
 from counselbench.intake.services import booking
 from tests.intake.matrix_booking import CHICAGO, booking_world
 from tests.intake.test_translations import ENGLISH_WORDS, _visible_text, catalogue
+from tests.intake.world import shown_form_token
 
 
 def _english() -> list[str]:
@@ -40,6 +41,7 @@ def pages(cast, django_capture_on_commit_callbacks):
         "slot": value,
         "name": "Lucía Pérez",
         "email": "lucia@example.com",
+        "ts": shown_form_token("our-firm"),
     }
     booked = Appointment.objects.get(pk=world["appointment"])
     taken = f"{cast.attorney.pk}@{booked.starts_at.isoformat()}"

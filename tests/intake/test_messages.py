@@ -171,3 +171,47 @@ def test_the_daily_summary_email_goes_to_each_person_with_messages_once(cast, fr
     assert MessageDigest.objects.count() == 2
     # Today is not over yet: nothing goes out for it today.
     assert reception.send_daily_summaries() == 0
+
+
+def test_the_daily_summary_lists_messages_most_urgent_first(cast, front_desk):
+    actor = cast.actor("contractor")
+    for urgency, reason in (
+        ("low", "Invoice question"),
+        ("emergency", "Arrested this morning"),
+        ("normal", "Wants a copy of the file"),
+        ("high", "Hearing moved"),
+        ("emergency", "Protective order violated"),
+    ):
+        reception.log_entry(actor, data=message_call(cast, urgency=urgency, reason=reason))
+    mail.outbox.clear()
+    assert reception.send_daily_summaries(now=timezone.now() + timedelta(days=1)) == 1
+    body = mail.outbox[0].body
+    order = [
+        "Emergency (2):",
+        "Arrested this morning",
+        "Protective order violated",
+        "High (1):",
+        "Hearing moved",
+        "Normal (1):",
+        "Wants a copy of the file",
+        "Low (1):",
+        "Invoice question",
+    ]
+    positions = [body.index(text) for text in order]
+    assert positions == sorted(positions), body
+
+
+def test_someone_taking_messages_at_two_firms_gets_each_firms_summary(cast, front_desk):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(organization=cast.other_firm, user=cast.attorney, role="attorney")
+    for firm, subject in ((cast.firm, "Call from our firm"), (cast.other_firm, "Call at theirs")):
+        Message.objects.create(organization=firm, recipient=cast.attorney, subject=subject)
+    tomorrow = timezone.now() + timedelta(days=1)
+    assert reception.send_daily_summaries(now=tomorrow) == 2
+    bodies = sorted(m.body for m in mail.outbox if m.to == [cast.attorney.email])
+    assert len(bodies) == 2
+    assert any("Call from our firm" in b and "Call at theirs" not in b for b in bodies)
+    assert any("Call at theirs" in b and "Call from our firm" not in b for b in bodies)
+    assert reception.send_daily_summaries(now=tomorrow) == 0  # each claimed once
+    assert MessageDigest.objects.filter(recipient=cast.attorney).count() == 2

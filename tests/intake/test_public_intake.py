@@ -193,6 +193,48 @@ def test_step_two_errors_are_in_the_visitors_language(firm):
     assert lead.details_completed_at is None and lead.email == ""
 
 
+def test_a_question_answered_wrongly_is_marked_invalid_and_described_by_its_error(firm):
+    IntakeQuestion.objects.create(
+        form=IntakeForm.objects.get(organization=firm),
+        position=3,
+        key="where",
+        kind="text",
+        label_en="Where did it happen?",
+        label_es="¿Dónde ocurrió?",
+        required=True,
+    )
+    client = Client()
+    step_one(client)
+    lead = Lead.objects.get()
+    page = step_two(client, lead, q_injured="", q_when="never").content.decode()
+    labels = {"q_injured": "Were you hurt", "q_when": "When did"}
+    for name, label in labels.items():
+        error = re.search(
+            rf'<small class="intake-error" id="id_{name}-error">([^<]+)</small>', page
+        )
+        assert error is not None, name
+        group = re.search(
+            rf"<fieldset([^>]*)>\s*<legend>[^<]*{label}",
+            page,
+        )
+        assert group is not None
+        assert 'aria-invalid="true"' in group.group(1)
+        assert f'aria-describedby="id_{name}-error"' in group.group(1)
+        radios = re.findall(rf'<input type="radio" [^>]*name="{name}"[^>]*>', page)
+        assert radios and all(
+            'aria-invalid="true"' in r and f'aria-describedby="id_{name}-error"' in r
+            for r in radios
+        )
+    text = re.search(r'<input type="text" id="id_q_where"[^>]*>', page)
+    assert text is not None
+    assert 'aria-invalid="true"' in text.group(0)
+    assert 'aria-describedby="id_q_where-error"' in text.group(0)
+    assert 'id="id_q_where-error"' in page
+    # A question answered well is not marked.
+    fine = step_two(client, lead, q_injured="", q_when="week").content.decode()
+    assert 'aria-describedby="id_q_when-error"' not in fine
+
+
 def test_step_one_requires_a_name_and_an_offered_practice_area(firm):
     page = step_one(Client(), name="  ", practice_area="tax")
     assert page.status_code == 422
@@ -265,29 +307,98 @@ def test_rate_limit_per_firm_answers_429_in_spanish(firm):
     assert IntakeRefusal.objects.get(reason="rate_limit_firm").last_name_given == "Ana Dos"
 
 
-def test_same_name_and_area_within_a_day_is_folded_into_the_lead(firm):
+def test_bots_caught_by_the_honeypot_or_fill_time_do_not_use_up_the_firms_allowance(firm, settings):
+    settings.INTAKE_MIN_FILL_SECONDS = 3
+    IntakeProfile.objects.filter(organization=firm).update(submissions_per_hour=1)
+    for i in range(3):
+        assert step_one(Client(), name=f"Bot {i}", website="http://x.example").status_code == 400
+        assert step_one(Client(), name=f"Fast {i}", ts=_token("our-firm", age=0)).status_code == 400
+    assert step_one(Client(), name="Ana Real").status_code == 302
+    assert Lead.objects.get().name == "Ana Real"
+    assert not IntakeRefusal.objects.filter(reason="rate_limit_firm").exists()
+    assert step_one(Client(), name="Ana Dos").status_code == 429
+
+
+def test_same_name_and_area_from_another_visitor_is_a_lead_of_its_own(firm):
+    # Privacy: the second visitor (maybe someone else with the same name) never reaches the first
+    # lead's page, and what they sent is kept, linked to the first lead as a possible repeat.
     step_one(Client())
-    response = step_one(Client(), name="MARIA  lopez", other_parties="")
-    lead = Lead.objects.get()
+    first = Lead.objects.get()
+    other = Client()
+    response = step_one(other, name="MARIA  lopez", other_parties="Someone Else Inc.")
+    second = Lead.objects.exclude(pk=first.pk).get()
     assert response.status_code == 302
-    assert lead.duplicate_count == 1
-    assert IntakeRefusal.objects.get(reason="duplicate").count == 1
+    assert response["Location"] == f"/intake/our-firm/details/{second.token}/"
+    assert second.token != first.token
+    assert first.token not in other.get(response["Location"]).content.decode()
+    assert second.other_parties == ["Someone Else Inc."]
+    assert second.duplicate_of == first
+    first.refresh_from_db()
+    assert first.duplicate_count == 1 and first.duplicate_of is None
+    assert not IntakeRefusal.objects.exists()  # kept, not refused
 
 
-def test_same_email_at_step_two_is_folded_into_the_earlier_lead(firm):
+def test_same_email_at_step_two_keeps_both_leads_and_links_the_later(firm):
     client = Client()
     step_one(client)
     first = Lead.objects.get()
     step_two(client, first)
-    step_one(client, name="Maria Lopez-Garcia")
+    other = Client()
+    step_one(other, name="Maria Lopez-Garcia", other_parties="Acme Trucking LLC")
     second = Lead.objects.exclude(pk=first.pk).get()
-    response = step_two(client, second, phone="", email="MARIA@example.com")
+    response = step_two(
+        other, second, phone="", email="MARIA@example.com", urgency="emergency", q_when="week"
+    )
     assert response.status_code == 302
-    assert response["Location"] == "/intake/our-firm/thanks/"
-    assert list(Lead.objects.all()) == [first]
+    assert response["Location"] == f"/intake/our-firm/thanks/{second.token}/"
+    assert Lead.objects.count() == 2
+    second.refresh_from_db()
+    assert second.duplicate_of == first
+    assert second.details_completed_at is not None
+    assert second.urgency == "emergency" and second.answers == {"injured": "yes", "when": "week"}
+    assert second.summary == "A truck hit my car." and second.practice_area == "personal_injury"
     first.refresh_from_db()
-    assert first.duplicate_count == 1
-    assert "Thank you" in client.get(response["Location"]).content.decode()
+    assert first.duplicate_count == 1 and first.email == "maria@example.com"
+    thanks = other.get(response["Location"]).content.decode()
+    assert "Thank you" in thanks and first.token not in thanks
+
+
+def test_the_same_browser_sending_step_one_again_goes_on_with_its_own_lead(firm):
+    client = Client()
+    first = step_one(client)
+    again = step_one(client)  # the back button, a double click
+    lead = Lead.objects.get()
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert lead.duplicate_count == 0
+    step_two(client, lead)
+    assert step_one(client)["Location"] == f"/intake/our-firm/thanks/{lead.token}/"
+    # Another browser sending the very same form gets a lead (and a token) of its own.
+    elsewhere = step_one(Client())
+    assert Lead.objects.count() == 2
+    assert lead.token not in elsewhere["Location"]
+    # The same browser sending something else is a new lead too.
+    step_one(client, other_parties="Another Company")
+    assert Lead.objects.count() == 3
+
+
+def test_a_possible_repeat_is_shown_on_the_board_and_lead_page_and_can_be_closed(firm, cast):
+    step_one(Client())
+    step_one(Client(), other_parties="")
+    first, second = Lead.objects.order_by("pk")
+    staff = cast.client("staff")
+    board = staff.get("/leads/?flag=duplicate").content.decode()
+    assert "Possible repeat of" in board and f'href="/leads/{first.pk}/"' in board
+    page = staff.get(f"/leads/{second.pk}/").content.decode()
+    assert "Possible repeat of" in page and f"lead #{first.pk}" in page
+    assert "Close as a repeat" in page
+    assert f'href="/leads/{second.pk}/"' in staff.get(f"/leads/{first.pk}/").content.decode()
+    staff.post(
+        f"/leads/{second.pk}/move/",
+        {"to": "not_retained", "reason": f"Repeat of lead #{first.pk}."},
+    )
+    second.refresh_from_db()
+    assert second.stage == "not_retained"
+    assert second.not_retained_reason == f"Repeat of lead #{first.pk}."
 
 
 def test_spam_looking_lead_is_kept_and_flagged(firm):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from counselbench.intake import selectors
-from counselbench.intake.models import IntakeProfile, Lead
+from counselbench.intake.models import IntakeProfile, Lead, ReceptionEntry
 from counselbench.intake.services import leads as services
 from counselbench.intake.tasks.leads import alert_waiting_leads
 from tests.intake.matrix_leads import make_lead
@@ -122,3 +122,88 @@ def test_the_board_highlights_a_lead_past_the_target(cast, front_desk):
     make_lead(cast, name="Waiting Long", created_at=timezone.now() - timedelta(hours=2))
     html = cast.client("staff").get("/leads/").content.decode()
     assert "lead-card lead-overdue" in html and "Median first response" in html
+
+
+def test_a_consultation_the_front_desk_books_for_a_caller_is_the_first_contact(cast):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from counselbench.intake.services import booking
+    from tests.intake.matrix_booking import CHICAGO, booking_world
+
+    world = booking_world(cast)
+    lead = make_lead(cast, created_at=timezone.now() - timedelta(minutes=25))
+    booking.book_for_caller(
+        cast.actor("contractor"),
+        consultation_type_id=world["initial"],
+        attorney_id=cast.attorney.pk,
+        starts_at=dt.datetime.combine(world["monday"], dt.time(11), tzinfo=ZoneInfo(CHICAGO)),
+        name="",
+        time_zone=CHICAGO,
+        lead_id=lead.pk,
+    )
+    lead.refresh_from_db()
+    assert lead.stage == "consult_booked"
+    assert lead.first_contact_by == cast.contractor
+    assert 24.9 < selectors.response_minutes(lead) < 26
+    assert services.alert_overdue(now=timezone.now() + timedelta(hours=3)) == 0
+
+
+def test_a_reception_call_logged_for_a_lead_is_the_first_contact(cast, front_desk):
+    from counselbench.intake.services import reception
+
+    lead = make_lead(cast, created_at=timezone.now() - timedelta(minutes=40))
+    started = timezone.now() - timedelta(minutes=10)
+    entry = reception.log_entry(
+        cast.actor("contractor"),
+        data={
+            "caller_name": lead.name,
+            "number": lead.phone,
+            "reason": "Returning the firm's call",
+            "outcome": "transferred",
+            "lead_id": lead.pk,
+        },
+    )
+    ReceptionEntry.objects.filter(pk=entry.pk).update(started_at=started)
+    lead.refresh_from_db()
+    assert lead.stage == "contacted" and lead.first_contact_by == cast.contractor
+    assert lead.events.filter(kind="contact").count() == 1
+    # Logging another call with the prospect keeps the first contact.
+    reception.log_entry(
+        cast.actor("staff"),
+        data={
+            "caller_name": lead.name,
+            "outcome": "message_taken",
+            "lead_id": lead.pk,
+            "for_user_id": cast.attorney.pk,
+            "message": "Call back.",
+        },
+    )
+    again = Lead.objects.get(pk=lead.pk)
+    assert again.first_contact_at == lead.first_contact_at
+    assert again.first_contact_by == cast.contractor
+    assert lead.events.filter(kind="contact").count() == 1
+
+
+def test_a_missed_call_linked_later_is_no_contact_until_someone_speaks(cast, front_desk):
+    from counselbench.intake.services import reception
+
+    lead = make_lead(cast, created_at=timezone.now() - timedelta(minutes=40))
+    actor = cast.actor("contractor")
+    entry = reception.log_entry(actor, data={"caller_name": lead.name, "outcome": "missed"})
+    reception.update_entry(actor, entry_id=entry.pk, data={"lead_id": lead.pk})
+    lead.refresh_from_db()
+    assert lead.first_contact_at is None and lead.stage == "new"
+    reception.update_entry(actor, entry_id=entry.pk, data={"outcome": "transferred"})
+    lead.refresh_from_db()
+    assert lead.first_contact_at is not None and lead.stage == "contacted"
+
+
+def test_suspected_spam_waiting_past_the_target_raises_no_alert(cast, front_desk):
+    long_ago = timezone.now() - timedelta(hours=3)
+    make_lead(cast, name="Casino Bonus 777", created_at=long_ago, suspected_spam=True)
+    real = make_lead(cast, name="Real Person", created_at=long_ago)
+    assert [lead.pk for lead in services.overdue_leads()] == [real.pk]
+    assert services.alert_overdue() == 1
+    html = cast.client("staff").get("/leads/?flag=overdue").content.decode()
+    assert "Real Person" in html and "Casino Bonus 777" not in html

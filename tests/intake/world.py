@@ -26,3 +26,17 @@ def intake_world(cast) -> dict:
     intake = IntakeProfile.objects.create(organization=cast.firm, jurisdictions=["TX", "NM"])
     cast.intake_world = {"engagement": engagement.pk, "profile": intake.pk}
     return cast.intake_world
+
+
+def shown_form_token(slug: str, seconds_ago: float = 60) -> str:
+    """The signed `ts` of a public form (intake step one, booking) shown `seconds_ago`: what a
+    person's browser posts back, past the minimum fill time."""
+    import time
+
+    from django.core import signing
+
+    return signing.dumps(
+        {"s": slug, "t": time.time() - seconds_ago},
+        salt="counselbench.intake.form",
+        compress=False,
+    )

@@ -178,7 +178,13 @@ class Lead(models.Model):
     # Heuristics that look like spam but might be a real person: kept, marked for review.
     suspected_spam = models.BooleanField(default=False)
     spam_reasons = models.JSONField(default=list, blank=True)
+    # Possible repeats: a later submission with the same name and practice area (or, with
+    # details, the same email or phone) within a day is its own lead, linked here to the earliest
+    # one, whose `duplicate_count` counts them. Never merged: it may be another person.
     duplicate_count = models.PositiveIntegerField(default=0)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats"
+    )
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     stage = models.CharField(max_length=20, choices=LeadState.choices, default="new")
     not_retained_reason = models.CharField(max_length=300, blank=True)
@@ -279,7 +285,8 @@ class RefusalReason(models.TextChoices):
 
 class IntakeRefusal(models.Model):
     """A submission the defenses turned away: counted per firm, day and reason, never dropped
-    silently. A duplicate is folded into its lead (duplicate_count) and counted here too."""
+    silently. (A possible repeat of a recent lead is not refused: it is a lead of its own, linked
+    to the earlier one; `duplicate` rows are from before that.)"""
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="intake_refusals"
@@ -432,9 +439,13 @@ class CallEvent(models.Model):
 
 
 class MessageDigest(models.Model):
-    """The daily summary email of one person's messages for one day (the firm's time zone):
-    claimed once per person and day, so a rerun of the daily job sends nothing twice."""
+    """The daily summary email of one person's messages at one firm for one day (the firm's time
+    zone): claimed once per firm, person and day, so a rerun of the daily job sends nothing twice
+    and a person working for two firms gets each firm's summary."""
 
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -445,7 +456,9 @@ class MessageDigest(models.Model):
     class Meta:
         ordering = ["-day", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day"),
+            models.UniqueConstraint(
+                fields=["organization", "recipient", "day"], name="one_digest_per_firm_day"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ def _overdue_q(firm_targets: dict[int, int], now: datetime) -> Q:
     per_firm = Q(pk__in=[])
     for firm_id, minutes in firm_targets.items():
         per_firm |= Q(organization_id=firm_id, created_at__lte=now - timedelta(minutes=minutes))
-    return Q(stage=LeadState.NEW, first_contact_at__isnull=True) & per_firm
+    return Q(stage=LeadState.NEW, first_contact_at__isnull=True, suspected_spam=False) & per_firm
 
 
 def leads(
@@ -48,12 +48,14 @@ def leads(
     flagged: bool | None = None,
     spam: bool | None = None,
     overdue: bool | None = None,
+    repeats: bool | None = None,
     q: str = "",
     now: datetime | None = None,
 ) -> QuerySet[Lead]:
     """The leads the actor's front desk sees, newest first. `flagged`: an uncleared conflict
-    flag; `overdue`: still new past the firm's response target."""
-    rows = visible(actor, Lead).select_related("assigned_to")
+    flag; `overdue`: still new past the firm's response target (and not suspected spam);
+    `repeats`: possible repeats and the leads they may repeat."""
+    rows = visible(actor, Lead).select_related("assigned_to", "duplicate_of")
     if organization_id:
         rows = rows.filter(organization_id=organization_id)
     if stage:
@@ -74,6 +76,9 @@ def leads(
     if overdue is not None:
         late = _overdue_q(targets(actor.reception_firm_ids()), now or timezone.now())
         rows = rows.filter(late) if overdue else rows.exclude(late)
+    if repeats is not None:
+        repeated = Q(duplicate_of__isnull=False) | Q(duplicate_count__gt=0)
+        rows = rows.filter(repeated) if repeats else rows.exclude(repeated)
     if q:
         q = q.strip()[:200]
         rows = rows.filter(
@@ -95,6 +100,7 @@ def mark_overdue(actor: Actor, rows: list[Lead], now: datetime | None = None) ->
         lead.overdue = (  # type: ignore[attr-defined]
             lead.stage == LeadState.NEW
             and lead.first_contact_at is None
+            and not lead.suspected_spam  # waits for review, not for a call back
             and lead.waiting_minutes > lead.target_minutes  # type: ignore[attr-defined]
         )
     return rows
@@ -125,9 +131,19 @@ def lead(actor: Actor, lead_id: int) -> Lead:
     found = (
         Lead.objects.filter(pk=found.pk)
         .select_related(
-            "assigned_to", "first_contact_by", "conflict_cleared_by", "matter", "client", "form"
+            "assigned_to",
+            "first_contact_by",
+            "conflict_cleared_by",
+            "matter",
+            "client",
+            "form",
+            "duplicate_of",
         )
         .get()
+    )
+    # Possible repeats of this lead (each a lead of its own, see services/intake.py).
+    found.shown_repeats = list(  # type: ignore[attr-defined]
+        visible(actor, Lead).filter(duplicate_of=found).order_by("created_at", "pk")
     )
     found.shown_events = list(found.events.select_related("by"))  # type: ignore[attr-defined]
     found.shown_entries = list(  # type: ignore[attr-defined]
@@ -184,7 +200,7 @@ class ResponseTimes:
     target_minutes: int
     leads: int = 0
     waiting: int = 0  # still new, not contacted
-    overdue: int = 0  # of those, past the target
+    overdue: int = 0  # of those, past the target (suspected spam aside: it waits for review)
     firm: Figures = field(default_factory=Figures)
     within_target_share: float | None = None
     people: list[PersonFigures] = field(default_factory=list)
@@ -229,17 +245,18 @@ def response_times(
             "first_contact_by__full_name",
             "first_contact_by__email",
             "stage",
+            "suspected_spam",
         )
     )
     result = ResponseTimes(organization_id, start, end, target)
     firm_minutes: list[float] = []
     by_person: dict[int, tuple[str, list[float]]] = {}
-    for created, contacted, by_id, full_name, email, stage in rows:
+    for created, contacted, by_id, full_name, email, stage, spam in rows:
         result.leads += 1
         if contacted is None:
             if stage == LeadState.NEW:
                 result.waiting += 1
-                if (now - created).total_seconds() / 60 > target:
+                if not spam and (now - created).total_seconds() / 60 > target:
                     result.overdue += 1
             continue
         minutes = max(0.0, (contacted - created).total_seconds() / 60)

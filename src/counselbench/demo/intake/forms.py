@@ -324,7 +324,7 @@ def build_leads(*, firm: Organization, count: int = 60) -> None:
         area = "personal_injury" if rng.random() < 0.55 else "family"
         spanish = rng.random() < 0.35
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        while name in seen:  # one prospect each: the same name and area would be folded
+        while name in seen:  # one prospect each: the same name and area would be a repeat
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         seen.add(name)
         others = [rng.choice(OTHERS[area])] if OTHERS[area] and rng.random() < 0.6 else []
@@ -358,8 +358,6 @@ def build_leads(*, firm: Organization, count: int = 60) -> None:
         lead = services.create_lead(
             organization=firm, data=data, source="web", forms=forms, profile=profile
         )
-        if getattr(lead, "folded_duplicate", False):
-            continue
         Lead.objects.filter(pk=lead.pk).update(created_at=created)
         LeadEvent.objects.filter(lead=lead).update(at=created)
         _walk(lead, stage, created, now, rng, people)

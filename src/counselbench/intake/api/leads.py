@@ -48,7 +48,10 @@ class LeadOut(Schema):
     conflict_flagged: bool
     conflict_cleared: bool
     suspected_spam: bool
-    duplicate_count: int
+    duplicate_count: int = Field(..., description="How many later leads may repeat this one")
+    duplicate_of_id: int | None = Field(
+        None, description="The earlier lead this one may repeat (each keeps its own details)"
+    )
     assigned_to: PersonOut | None
     created_at: datetime
     first_contact_at: datetime | None

@@ -43,7 +43,6 @@ from counselbench.intake.models import (
     Language,
     Lead,
     LeadEvent,
-    LeadState,
 )
 from counselbench.intake.services.front_desk import firm_zone, front_desk_firm
 from counselbench.organizations.models import Membership, Organization, Role
@@ -573,19 +572,13 @@ def _book(
 
 
 def _lead_booked(lead: Lead, appointment: Appointment, by: User | None) -> None:
-    """The lead moves to 'consult booked' (kept inline: the lead board's state machine belongs to
-    another part; this is the one transition booking makes)."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    if lead.stage not in (LeadState.NEW, LeadState.CONTACTED):
-        return
-    from_stage = lead.stage
-    lead.stage = LeadState.CONSULT_BOOKED
-    lead.save(update_fields=["stage"])
-    LeadEvent.objects.create(
-        lead=lead,
-        kind="consult_booked",
-        from_stage=from_stage,
-        to_stage=LeadState.CONSULT_BOOKED,
+    """The lead moves to "consult booked" through the pipeline's hook (services/leads.py
+    `note_booked`): booked by the front desk (`by`), that is the firm's first contact with the
+    prospect and is stamped as such; booked by the prospect alone, it is not."""
+    from counselbench.intake.services.leads import note_booked
+
+    note_booked(
+        lead,
         note=f"{appointment.consultation_type.name_en} on "
         f"{appointment.starts_at.astimezone(firm_zone(appointment.organization)):%Y-%m-%d %H:%M}"
         f" with {appointment.attorney.display_name}",

@@ -1,8 +1,9 @@
 """Creating leads (PRODUCT §2.7): one core function for every channel (the public page, a phone
 lead taken by the front desk, a chat), and the public page's two steps and abuse defenses.
 
-`create_lead` validates, runs the conflict pre-check on the names given, folds a duplicate into
-the lead it repeats, flags (never drops) what looks like spam, scores and routes. Validation
+`create_lead` validates, runs the conflict pre-check on the names given, links a possible repeat
+to the lead it may repeat (never merging the two: it may be another person, who must not see the
+first one's lead), flags (never drops) what looks like spam, scores and routes. Validation
 messages are written with gettext, so they come out in the language active for the request (the
 public page activates the visitor's).
 """
@@ -21,7 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
@@ -57,6 +58,9 @@ SUMMARY_MAX = 2000
 ANSWER_MAX = 1000
 BODY_MAX_BYTES = 32 * 1024  # a whole public submission, form-encoded
 DUPLICATE_WINDOW = timedelta(hours=24)
+# The same browser sending the same step one again (a double click, the back button) within this
+# long goes on with the lead it made instead of making a second one.
+REPLAY_WINDOW = timedelta(minutes=30)
 
 US_STATES = [
     "AL",
@@ -543,13 +547,69 @@ def _apply_score(lead: Lead, profile: IntakeProfile, form: IntakeForm | None, ro
     lead.score, lead.score_reasons = score_lead(lead, profile=profile, form=form, has_route=routed)
 
 
-def _fold_duplicate(existing: Lead, *, by: Any = None, note: str = "") -> Lead:
-    Lead.objects.filter(pk=existing.pk).update(duplicate_count=F("duplicate_count") + 1)
-    existing.duplicate_count += 1
-    LeadEvent.objects.create(lead=existing, kind="duplicate", note=note, by=by)
-    record_refusal(existing.organization_id, RefusalReason.DUPLICATE, name=existing.name)
-    existing.folded_duplicate = True  # type: ignore[attr-defined]
-    return existing
+def _possible_original(
+    organization_id: int, print_: str, details: DetailsInput | None, exclude: int | None = None
+) -> Lead | None:
+    """The earliest lead of the last day this submission may repeat: the same normalized name and
+    practice area, or (with details) the same email or phone."""
+    since = timezone.now() - DUPLICATE_WINDOW
+    queryset = Lead.objects.filter(organization_id=organization_id, created_at__gte=since)
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    match = Q(fingerprint=print_) if print_ else Q(pk__in=[])
+    if details is not None and details.email:
+        match |= Q(email__iexact=details.email)
+    if details is not None and details.phone:
+        match |= Q(phone=details.phone)
+    found = queryset.filter(match).order_by("created_at", "pk").first()
+    if found is not None and found.duplicate_of_id is not None:
+        # Link to the first of the series (it may be older than a day), not to another repeat.
+        return Lead.objects.filter(pk=found.duplicate_of_id).first() or found
+    return found
+
+
+def _link_repeat(lead: Lead, original: Lead, *, by: Any = None, why: str) -> None:
+    """Mark `lead` as a possible repeat of `original` (both stay, each with its own token): the
+    original counts it, and both histories say so, for the front desk to check and close."""
+    lead.duplicate_of = original
+    Lead.objects.filter(pk=lead.pk).update(duplicate_of=original)
+    Lead.objects.filter(pk=original.pk).update(duplicate_count=F("duplicate_count") + 1)
+    LeadEvent.objects.bulk_create(
+        [
+            LeadEvent(
+                lead=original,
+                kind="duplicate",
+                note=f"Lead #{lead.pk} ({lead.name}) may repeat this one: {why}",
+                by=by,
+            ),
+            LeadEvent(
+                lead=lead,
+                kind="possible_repeat",
+                note=f"May repeat lead #{original.pk} ({original.name}): {why}",
+                by=by,
+            ),
+        ]
+    )
+
+
+def _replayed(organization_id: int, token: str, data: LeadInput) -> Lead | None:
+    """The lead made from the very same step one (after validation: the names compare as
+    stored) in the last REPLAY_WINDOW whose token the caller holds, or None."""
+    if not token or len(token) > 64:
+        return None
+    lead = Lead.objects.filter(
+        organization_id=organization_id,
+        token=token,
+        created_at__gte=timezone.now() - REPLAY_WINDOW,
+    ).first()
+    if lead is None:
+        return None
+    same = (
+        lead.name == data.name
+        and lead.practice_area == data.practice_area
+        and list(lead.other_parties) == list(data.other_parties)
+    )
+    return lead if same else None
 
 
 def create_lead(
@@ -560,17 +620,22 @@ def create_lead(
     by: Any = None,
     forms: dict[str, IntakeForm] | None = None,
     profile: IntakeProfile | None = None,
+    replay_token: str = "",
 ) -> Lead:
     """Create a lead from any channel. Raises Invalid (field paths: name, other_parties[i],
     practice_area, email, phone, state, urgency, summary, answers.<key>) on bad input.
 
     Runs the conflict pre-check on the name and the other parties (hits: conflict_flagged,
-    conflict_hits), the spam heuristics (kept, suspected_spam + spam_reasons), the duplicate
-    fold (same normalized name and practice area within 24 hours, or with details the same email
-    or phone: the existing lead is returned with duplicate_count + 1 and `folded_duplicate` set
-    True on the instance), scoring and routing (assigned_to; LeadEvents "created", "routed").
+    conflict_hits), the spam heuristics (kept, suspected_spam + spam_reasons), the repeat check
+    (the same normalized name and practice area within 24 hours, or with details the same email
+    or phone: the new lead is kept, with `duplicate_of` the earlier lead, whose duplicate_count
+    goes up), scoring and routing (assigned_to; LeadEvents "created", "routed").
     `forms`: restrict the practice area to these (the public page passes the active forms).
     `by`: the user taking the lead (a phone lead), recorded on the events.
+    `replay_token`: the token of the lead the same browser made last (the public page keeps it
+    in the browser's own cookie): the very same step one sent again within REPLAY_WINDOW (a
+    double click, the back button) returns that lead, with `replayed` True on the instance,
+    instead of making a second one. Only a caller that already holds a token gets its lead.
     """
     organization_id = getattr(organization, "pk", organization)
     profile = profile or profile_for(organization_id)
@@ -594,20 +659,14 @@ def create_lead(
         raise Invalid(_("Please correct the fields marked below."), fields=errors)
     if source not in LeadSource.values:
         source = LeadSource.WEB
+    if replay_token and details is None:
+        replayed = _replayed(organization_id, replay_token, data)
+        if replayed is not None:
+            replayed.replayed = True  # type: ignore[attr-defined]
+            return replayed
 
     print_ = fingerprint(data.name, data.practice_area)
-    since = timezone.now() - DUPLICATE_WINDOW
-    existing = (
-        Lead.objects.filter(
-            organization_id=organization_id, fingerprint=print_, created_at__gte=since
-        )
-        .order_by("created_at", "pk")
-        .first()
-    )
-    if existing is None and details is not None:
-        existing = _contact_duplicate(organization_id, details.email, details.phone, since)
-    if existing is not None:
-        return _fold_duplicate(existing, by=by, note=f"Submitted again ({source}).")
+    original = _possible_original(organization_id, print_, details)
 
     now = timezone.now()
     lead = Lead(
@@ -668,44 +727,33 @@ def create_lead(
                 )
             )
         LeadEvent.objects.bulk_create(events)
-    lead.folded_duplicate = False  # type: ignore[attr-defined]
+        if original is not None:
+            _link_repeat(lead, original, by=by, why=_repeat_reason(original, lead))
     return lead
 
 
-def _contact_duplicate(
-    organization_id: int, email: str, phone: str, since: Any, exclude: int | None = None
-) -> Lead | None:
-    if not email and not phone:
-        return None
-    queryset = Lead.objects.filter(organization_id=organization_id, created_at__gte=since)
-    if exclude is not None:
-        queryset = queryset.exclude(pk=exclude)
-    from django.db.models import Q
-
-    match = Q(pk__in=[])
-    if email:
-        match |= Q(email__iexact=email)
-    if phone:
-        match |= Q(phone=phone)
-    return queryset.filter(match).order_by("created_at", "pk").first()
+def _repeat_reason(original: Lead, lead: Lead) -> str:
+    if original.fingerprint and original.fingerprint == lead.fingerprint:
+        return "the same name and practice area within a day."
+    return "the same email or phone within a day."
 
 
 def complete_details(lead: Lead, *, data: DetailsInput, by: Any = None) -> Lead:
     """Step two: the contact details, urgency, summary and answers of a lead. Rescored after.
-    The same email or phone as another recent lead folds this one into it (the lead returned is
-    then that one, `folded_duplicate` True, and this one is deleted)."""
+    The same email or phone as another recent lead links this one to it as a possible repeat
+    (unless it is linked already); both are kept."""
     form = _form_for(lead.organization_id, lead.practice_area) if lead.form_id else None
     errors = clean_details(data, form=form, language=lead.language)
     if errors:
         raise Invalid(_("Please correct the fields marked below."), fields=errors)
-    since = timezone.now() - DUPLICATE_WINDOW
-    existing = _contact_duplicate(lead.organization_id, data.email, data.phone, since, lead.pk)
-    if existing is not None:
-        with transaction.atomic():
-            _merge_into(existing, lead, data)
-            folded = _fold_duplicate(existing, by=by, note="Same contact details as a new lead.")
-            lead.delete()
-        return folded
+    original = None
+    if lead.duplicate_of_id is None:
+        contact = DetailsInput(email=data.email, phone=data.phone)
+        original = _possible_original(lead.organization_id, "", contact, exclude=lead.pk)
+        if original is not None and (
+            original.pk == lead.pk or original.created_at > lead.created_at
+        ):
+            original = None  # a later lead with these details is the repeat, not this one
     lead.email, lead.phone, lead.state = data.email, data.phone, data.state
     lead.urgency, lead.summary, lead.answers = data.urgency, data.summary, data.answers
     lead.urgency = effective_urgency(lead, form)
@@ -718,44 +766,9 @@ def complete_details(lead: Lead, *, data: DetailsInput, by: Any = None) -> Lead:
     with transaction.atomic():
         lead.save()
         LeadEvent.objects.create(lead=lead, kind="details", note="Details given.", by=by)
-    lead.folded_duplicate = False  # type: ignore[attr-defined]
+        if original is not None:
+            _link_repeat(lead, original, by=by, why="the same email or phone within a day.")
     return lead
-
-
-def _merge_into(existing: Lead, new: Lead, data: DetailsInput) -> None:
-    """Fill what the existing lead lacks from a duplicate's submission; never overwrite."""
-    changed = False
-    for attr in ("email", "phone", "state", "summary"):
-        if not getattr(existing, attr) and getattr(data, attr):
-            setattr(existing, attr, getattr(data, attr))
-            changed = True
-    known = {normalize(p) for p in existing.other_parties}
-    extra = [p for p in new.other_parties if normalize(p) not in known]
-    if extra:
-        existing.other_parties = [*existing.other_parties, *extra][:PARTIES_MAX]
-        changed = True
-    seen = {(h["party"], h["matter_number"], h["matched_name"]) for h in existing.conflict_hits}
-    hits = [
-        h
-        for h in new.conflict_hits
-        if (h["party"], h["matter_number"], h["matched_name"]) not in seen
-    ]
-    if hits:
-        existing.conflict_hits = [*existing.conflict_hits, *hits]
-        existing.conflict_flagged = True
-        changed = True
-    if changed:
-        existing.save(
-            update_fields=[
-                "email",
-                "phone",
-                "state",
-                "summary",
-                "other_parties",
-                "conflict_hits",
-                "conflict_flagged",
-            ]
-        )
 
 
 def rescore(lead: Lead) -> Lead:

@@ -10,8 +10,10 @@ Stages (`Lead.stage`), and the only moves allowed between them (`TRANSITIONS`):
     not_retained ──→ contacted   (reopened: the prospect came back)
 
 `retained` is reached only through `convert` (which creates the client and matter); a retained
-lead is final. The first move out of `new` into `contacted` or `consult_booked`, or
-`record_contact`, stamps the first contact: `first_contact_at - created_at` is the response time.
+lead is final. The first move out of `new` into `contacted` or `consult_booked`,
+`record_contact`, a consultation the front desk books (`note_booked`) or a reception call or chat
+logged for the lead (`note_reception_contact`) stamps the first contact:
+`first_contact_at - created_at` is the response time.
 """
 
 from __future__ import annotations
@@ -519,14 +521,44 @@ def note_booked(lead: Lead, *, note: str = "", by: User | None = None) -> Lead:
     return locked
 
 
+def note_reception_contact(lead: Lead, *, at: datetime, by: User | None, note: str = "") -> Lead:
+    """Reception spoke with the prospect (a logged call or chat linked to the lead): the first
+    contact if none is stamped yet (the call's start is the response time), and a lead still
+    "new" moves to "contacted". Nothing changes, and nothing is recorded, when both are done."""
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        before = locked.stage
+        fields = _stamp_contact(locked, by, at)
+        if before == NEW:
+            locked.stage = CONTACTED
+            fields.append("stage")
+        if not fields:
+            return locked
+        locked.save(update_fields=fields)
+        _event(
+            locked,
+            EventKind.CONTACT,
+            by=by,
+            note=note or "Reception spoke with the prospect.",
+            from_stage=before if before != locked.stage else "",
+            to_stage=locked.stage if before != locked.stage else "",
+        )
+    return locked
+
+
 # --- The response-time alert --------------------------------------------------------------------
 
 
 def overdue_leads(now: datetime | None = None) -> list[Lead]:
-    """Leads still new past their firm's response target, not alerted yet."""
+    """Leads still new past their firm's response target, not alerted yet. A lead the spam
+    heuristics marked waits for review, not for a call back: no alert (the board shows it with
+    its spam flag)."""
     now = now or timezone.now()
     waiting = Lead.objects.filter(
-        stage=NEW, first_contact_at__isnull=True, response_alerted_at__isnull=True
+        stage=NEW,
+        first_contact_at__isnull=True,
+        response_alerted_at__isnull=True,
+        suspected_spam=False,
     )
     firms = set(waiting.values_list("organization_id", flat=True).distinct())
     targets = dict(

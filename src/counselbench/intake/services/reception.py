@@ -39,6 +39,13 @@ FIRM_PEOPLE = (Role.OWNER, Role.ATTORNEY, Role.STAFF)
 URGENCY_ORDER = (Urgency.EMERGENCY, Urgency.HIGH, Urgency.NORMAL, Urgency.LOW)
 LIMITS = {"caller_name": 200, "reason": 200, "message": 5000, "external_id": 100}
 DESCRIPTIVE = ("caller_name", "number", "reason", "message", "urgency", "language", "channel")
+# Outcomes in which reception spoke with the caller: logged for a lead, the firm's first contact.
+SPOKE_OUTCOMES = (
+    Outcome.IN_PROGRESS,
+    Outcome.TRANSFERRED,
+    Outcome.MESSAGE_TAKEN,
+    Outcome.APPOINTMENT_BOOKED,
+)
 
 
 # --- Where the actor works the front desk -------------------------------------------------------
@@ -245,7 +252,25 @@ def log_entry(actor: Actor, *, data: Mapping[str, Any]) -> ReceptionEntry:
         else:
             _merge(actor, entry, fields)
         _take_message(actor, entry, explicit=bool(data.get("take_message")))
+        _lead_contacted(actor, entry)
     return entry
+
+
+def _lead_contacted(actor: Actor, entry: ReceptionEntry) -> None:
+    """A call or chat with a lead's prospect is the firm's contact with them (services/leads.py
+    `note_reception_contact`); a missed call or spam is not."""
+    if entry.lead_id is None or entry.outcome not in SPOKE_OUTCOMES:
+        return
+    from counselbench.intake.services.leads import note_reception_contact
+
+    assert entry.lead is not None
+    note_reception_contact(
+        entry.lead,
+        at=entry.started_at,
+        by=actor.user,
+        note=f"{entry.get_channel_display()} logged by reception"
+        + (f": {entry.reason}" if entry.reason else "."),
+    )
 
 
 def _existing_call(firm: Organization, external_id: str) -> ReceptionEntry | None:
@@ -293,6 +318,7 @@ def update_entry(actor: Actor, *, entry_id: int, data: Mapping[str, Any]) -> Rec
         if fields:
             entry.save()
         _take_message(actor, entry, explicit=bool(data.get("take_message")))
+        _lead_contacted(actor, entry)
     return entry
 
 
@@ -472,8 +498,9 @@ def deliver_message_email(*, message_id: int) -> bool:
 
 def send_daily_summaries(*, now: datetime | None = None) -> int:
     """The summary job: once a firm's day is over (its own midnight), each person who got
-    messages that day gets one email listing them; a (person, day) claim makes a rerun send
-    nothing twice. Returns the number of emails sent."""
+    messages that day gets one email listing them, most urgent first; a (firm, person, day)
+    claim makes a rerun send nothing twice, and someone taking messages at two firms gets each
+    firm's. Returns the number of emails sent."""
     now = now or timezone.now()
     sent = 0
     recent = Message.objects.filter(created_at__gte=now - timedelta(days=2))
@@ -481,7 +508,7 @@ def send_daily_summaries(*, now: datetime | None = None) -> int:
     for firm in firms:
         day = timezone.localdate(now, timezone=firm_zone(firm)) - timedelta(days=1)
         start, end = day_bounds(firm, day)
-        done = MessageDigest.objects.filter(day=day).values("recipient_id")
+        done = MessageDigest.objects.filter(organization=firm, day=day).values("recipient_id")
         rows = (
             Message.objects.filter(organization=firm, created_at__gte=start, created_at__lt=end)
             .exclude(recipient_id__in=done)
@@ -502,14 +529,25 @@ def _send_digest(firm: Organization, day: date, messages: list[Message]) -> bool
     zone = firm_zone(firm)
     try:
         with transaction.atomic():
-            MessageDigest.objects.create(recipient=recipient, day=day, message_count=len(messages))
+            MessageDigest.objects.create(
+                organization=firm, recipient=recipient, day=day, message_count=len(messages)
+            )
             unread = sum(m.read_at is None for m in messages)
-            lines = [
-                f"- {timezone.localtime(m.created_at, zone):%H:%M} "
-                f"[{m.get_urgency_display()}] {m.subject}"
-                f"{'' if m.read_at else ' (unread)'}"
-                for m in messages
-            ]
+            # Grouped by urgency, most urgent first (like the daily summary page), in time order
+            # within each group.
+            lines: list[str] = []
+            for urgency in URGENCY_ORDER:
+                group = [m for m in messages if m.urgency == urgency]
+                if not group:
+                    continue
+                if lines:
+                    lines.append("")
+                lines.append(f"{urgency.label} ({len(group)}):")
+                lines += [
+                    f"- {timezone.localtime(m.created_at, zone):%H:%M} {m.subject}"
+                    f"{'' if m.read_at else ' (unread)'}"
+                    for m in sorted(group, key=lambda m: (m.created_at, m.pk))
+                ]
             send_mail(
                 subject=f"{firm.name}: your {len(messages)} message"
                 f"{'s' if len(messages) != 1 else ''} of {day:%b} {day.day}",

@@ -38,7 +38,14 @@ from counselbench.intake.models import (
 )
 from counselbench.intake.services import booking as services
 from counselbench.intake.services import calendar
-from counselbench.intake.views.public import _language, public_page
+from counselbench.intake.services import intake as intake_services
+from counselbench.intake.views.public import (
+    HONEYPOT,
+    _defenses,
+    _language,
+    _too_fast_message,
+    public_page,
+)
 from counselbench.organizations.models import Organization, Role
 from counselbench.talent.models import PracticeArea
 
@@ -161,6 +168,9 @@ def _booking_context(
             "slot": data.get("slot", ""),
         },
         "errors": {},
+        # The abuse defenses of the intake page (views/public.py `_defenses`).
+        "form_token": intake_services.form_token(firm.slug),
+        "honeypot": HONEYPOT,
     }
 
 
@@ -171,6 +181,18 @@ def book(request: HttpRequest, firm: Organization, profile: Any, language: str) 
     context = _booking_context(request, firm, language, data)
     if request.method == "GET":
         return _public(request, "book.html", firm, language, context)
+
+    def too_fast() -> HttpResponse:
+        context["error"] = _too_fast_message()
+        return _public(request, "book.html", firm, language, context, status=400)
+
+    back = reverse("intake:booking_public", args=[firm.slug]) + f"?lang={language}"
+    refusal = _defenses(request, firm, profile, language, too_fast=too_fast, back_url=back)
+    if refusal is not None:
+        return refusal
+    # Shown again after a field error or a taken time, the form keeps the time it was first
+    # shown: choosing another time quickly is not filling it in too fast.
+    context["form_token"] = request.POST.get("ts", "")
     picked = services.parse_slot_value(request.POST.get("slot", ""))
     try:
         if context["chosen"] is None:

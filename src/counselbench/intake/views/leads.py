@@ -40,13 +40,14 @@ EVENT_LABELS = {
     "conflict_cleared": "Conflict cleared",
     "converted": "Converted",
     "response_alert": "Response alert",
-    "duplicate": "Submitted again",
+    "duplicate": "Possible repeat received",
+    "possible_repeat": "Possible repeat",
     "details": "Details given",
 }
 FLAGS = (
     ("conflict", "Conflict flag"),
     ("spam", "Suspected spam"),
-    ("duplicate", "Submitted more than once"),
+    ("duplicate", "Possible repeats"),
     ("overdue", "Waiting past the target"),
 )
 
@@ -113,11 +114,10 @@ def board(request: ActorRequest) -> HttpResponse:
         flagged=True if flag == "conflict" else None,
         spam=True if flag == "spam" else None,
         overdue=True if flag == "overdue" else None,
+        repeats=True if flag == "duplicate" else None,
         q=q,
         now=now,
     )
-    if flag == "duplicate":
-        rows = rows.filter(duplicate_count__gt=0)
     context: dict[str, Any] = {
         "firm": firm,
         "firms": (
@@ -215,6 +215,8 @@ def lead_detail(request: ActorRequest, lead_id: int) -> HttpResponse:
             "may_clear": can(actor, Action.CLEAR, lead),
             "may_convert": may_convert,
             "moves": [(s, LeadState(s).label) for s in services.allowed_moves(lead)],
+            "close_repeat": lead.duplicate_of_id is not None
+            and LeadState.NOT_RETAINED in services.allowed_moves(lead),
             "channels": [(c, c.replace("_", " ").capitalize()) for c in services.CONTACT_CHANNELS],
             "people": _people(lead.organization_id),
             "attorneys": _attorneys(lead.organization_id) if may_convert else [],

@@ -109,44 +109,67 @@ def _render(
     return render(request, f"intake/public/{template}", {**base, **context}, status=status)
 
 
-def _limited(request: HttpRequest, firm: Organization, language: str, wait: float) -> HttpResponse:
-    response = _render(request, "limited.html", firm, language, {}, status=429)
+def _limited(
+    request: HttpRequest, firm: Organization, language: str, wait: float, back: str
+) -> HttpResponse:
+    response = _render(request, "limited.html", firm, language, {"back_url": back}, status=429)
     response["Retry-After"] = str(max(1, int(wait) + 1))
     return response
 
 
-def _refused(request: HttpRequest, firm: Organization, language: str, status: int) -> HttpResponse:
-    return _render(request, "refused.html", firm, language, {}, status=status)
+def _refused(
+    request: HttpRequest, firm: Organization, language: str, status: int, back: str
+) -> HttpResponse:
+    return _render(request, "refused.html", firm, language, {"back_url": back}, status=status)
 
 
 def _defenses(
-    request: HttpRequest, firm: Organization, profile: Any, language: str, *, new_lead: bool
+    request: HttpRequest,
+    firm: Organization,
+    profile: Any,
+    language: str,
+    *,
+    too_fast: Callable[[], HttpResponse] | None = None,
+    new_lead: bool = False,
+    back_url: str = "",
 ) -> HttpResponse | None:
-    """The hard refusals, counted: too large, too many (per address, per firm), honeypot."""
+    """The refusals of a public form's POST, each counted for the firm (IntakeRefusal), cheapest
+    first: too large, too many from the address, the honeypot, then — when `too_fast` is given,
+    which renders the form again — the minimum fill time (the form's signed `ts`), and last, for
+    a new lead, the firm's hourly allowance: counted only for what passed the cheap checks, so
+    bots caught by them cannot use it up. Shared by the intake and booking pages; `back_url`:
+    where the refusal pages link back to (default: the intake notice)."""
+    name = request.POST.get("name", "")
+    back = back_url or _url("intake:intake_notice", firm)
     try:
         size = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         size = 0
     if size > services.BODY_MAX_BYTES:
         services.record_refusal(firm, RefusalReason.TOO_LARGE)
-        return _refused(request, firm, language, 413)
+        return _refused(request, firm, language, 413, back)
     ip = services.IntakeIPThrottle()
     if not ip.allow_request(request):
-        services.record_refusal(
-            firm, RefusalReason.RATE_LIMIT_IP, name=request.POST.get("name", "")
-        )
-        return _limited(request, firm, language, ip.wait())
+        services.record_refusal(firm, RefusalReason.RATE_LIMIT_IP, name=name)
+        return _limited(request, firm, language, ip.wait(), back)
+    if request.POST.get(HONEYPOT):
+        services.record_refusal(firm, RefusalReason.HONEYPOT, name=name)
+        return _refused(request, firm, language, 400, back)
+    if too_fast is not None:
+        age = services.form_age(firm.slug, request.POST.get("ts", ""))
+        if age is None or age < services.min_fill_seconds():
+            services.record_refusal(firm, RefusalReason.TOO_FAST, name=name)
+            return too_fast()
     if new_lead:
         per_firm = services.IntakeFirmThrottle(profile)
         if not per_firm.allow_request(request):
-            services.record_refusal(
-                firm, RefusalReason.RATE_LIMIT_FIRM, name=request.POST.get("name", "")
-            )
-            return _limited(request, firm, language, per_firm.wait())
-    if request.POST.get(HONEYPOT):
-        services.record_refusal(firm, RefusalReason.HONEYPOT, name=request.POST.get("name", ""))
-        return _refused(request, firm, language, 400)
+            services.record_refusal(firm, RefusalReason.RATE_LIMIT_FIRM, name=name)
+            return _limited(request, firm, language, per_firm.wait(), back)
     return None
+
+
+def _too_fast_message() -> str:
+    return _("Please take a moment to check your answers, then send the form again.")
 
 
 def _errors_by_field(error: Invalid) -> dict[str, str]:
@@ -186,22 +209,20 @@ def start(request: HttpRequest, firm: Organization, profile: Any, language: str)
         context = _step_one_context(firm, language, forms, {})
         return _render(request, "step1.html", firm, language, context)
 
-    refusal = _defenses(request, firm, profile, language, new_lead=True)
-    if refusal is not None:
-        return refusal
     values = {
         "name": request.POST.get("name", ""),
         "other_parties": request.POST.get("other_parties", ""),
         "practice_area": request.POST.get("practice_area", ""),
     }
-    age = services.form_age(firm.slug, request.POST.get("ts", ""))
-    if age is None or age < services.min_fill_seconds():
-        services.record_refusal(firm, RefusalReason.TOO_FAST, name=values["name"])
+
+    def too_fast() -> HttpResponse:
         context = _step_one_context(firm, language, forms, values)
-        context["form_message"] = _(
-            "Please take a moment to check your answers, then send the form again."
-        )
+        context["form_message"] = _too_fast_message()
         return _render(request, "step1.html", firm, language, context, status=400)
+
+    refusal = _defenses(request, firm, profile, language, too_fast=too_fast, new_lead=True)
+    if refusal is not None:
+        return refusal
     data = services.LeadInput(
         name=values["name"],
         practice_area=values["practice_area"],
@@ -210,16 +231,51 @@ def start(request: HttpRequest, firm: Organization, profile: Any, language: str)
     )
     try:
         lead = services.create_lead(
-            organization=firm, data=data, source="web", forms=forms, profile=profile
+            organization=firm,
+            data=data,
+            source="web",
+            forms=forms,
+            profile=profile,
+            replay_token=_last_lead_token(request, firm),
         )
     except Invalid as error:
         context = _step_one_context(firm, language, forms, values)
         context["errors"] = _errors_by_field(error)
         context["form_message"] = error.message
         return _render(request, "step1.html", firm, language, context, status=422)
-    if lead.details_completed_at is not None:
-        return redirect(_url("intake:intake_thanks", firm))
-    return redirect(_url("intake:intake_details", firm, lead.token))
+    # Always the lead made for (or, on a replay, already by) this browser: never another's.
+    step = "intake:intake_thanks" if lead.details_completed_at else "intake:intake_details"
+    response = redirect(_url(step, firm, lead.token))
+    _remember_lead(response, firm, lead)
+    return response
+
+
+# The token of the lead a browser made last, in its own cookie (signed, HTTP only, this firm's
+# intake path, REPLAY_WINDOW long): the same step one sent again goes on with that lead.
+LAST_LEAD_COOKIE = "cb_intake_lead"
+_LAST_LEAD_SALT = "counselbench.intake.last-lead"
+
+
+def _last_lead_token(request: HttpRequest, firm: Organization) -> str:
+    return request.get_signed_cookie(
+        LAST_LEAD_COOKIE,
+        default="",
+        salt=_LAST_LEAD_SALT + firm.slug,
+        max_age=services.REPLAY_WINDOW.total_seconds(),
+    )
+
+
+def _remember_lead(response: HttpResponse, firm: Organization, lead: Lead) -> None:
+    response.set_signed_cookie(
+        LAST_LEAD_COOKIE,
+        lead.token,
+        salt=_LAST_LEAD_SALT + firm.slug,
+        max_age=int(services.REPLAY_WINDOW.total_seconds()),
+        path=f"/intake/{firm.slug}/",
+        httponly=True,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
 
 
 def _url(name: str, firm: Organization, token: str | None = None) -> str:
@@ -281,7 +337,7 @@ def details(
     if request.method == "GET":
         return _render(request, "step2.html", firm, language, context)
 
-    refusal = _defenses(request, firm, profile, language, new_lead=False)
+    refusal = _defenses(request, firm, profile, language)
     if refusal is not None:
         return refusal
     answers = {q["key"]: request.POST.get(q["name"], "") for q in context["questions"]}
@@ -298,15 +354,14 @@ def details(
         result = services.complete_details(lead, data=data)
     except Invalid as error:
         context["values"] = values
-        for q in context["questions"]:
-            q["value"] = answers.get(q["key"], "")
         context["errors"] = {
             (f.path.replace("answers.", "q_")): f.message for f in reversed(error.fields)
         }
+        for q in context["questions"]:
+            q["value"] = answers.get(q["key"], "")
+            q["error"] = context["errors"].get(q["name"], "")
         context["form_message"] = error.message
         return _render(request, "step2.html", firm, language, context, status=422)
-    if getattr(result, "folded_duplicate", False):
-        return redirect(_url("intake:intake_thanks", firm))
     return redirect(_url("intake:intake_thanks", firm, result.token))
 
 
