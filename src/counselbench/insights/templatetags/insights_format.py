@@ -1,7 +1,7 @@
 """How an insights figure reads on the page: `{{ value|figure:unit }}` (92%, 12.5 h, $95,
 25 min, 3.5 days, 4.3 / 5), and "No data" for a figure without data."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
@@ -16,7 +16,7 @@ def figure(value: Decimal | int | None, unit: str) -> str:
         return "No data"
     value = Decimal(value)
     if unit == "ratio":
-        return f"{(value * 100).quantize(Decimal('1'))}%"
+        return f"{(value * 100).quantize(Decimal('1'), ROUND_HALF_UP)}%"
     if unit == "cents":
         return format_usd(int(value))
     if unit == "hours":
