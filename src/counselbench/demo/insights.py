@@ -1,11 +1,12 @@
 """Demo history for insights (issue 9, PRODUCT §2.8): three months in which outsourcing pays off
 and the firm outgrows what it has, so the dashboard tells a story.
 
-- Contractor work: the discovery paralegal since her engagement began, Maria Alvarez since hers,
-  the virtual receptionist since hers; tasks created, worked, reviewed and done through the
-  matters services, mostly on time, a few late, a few sent back once.
-- Maria at capacity: her approved hours climb to over 90% of her contracted hours a week for the
-  last four weeks (the full-capacity signal).
+- Contractor work: the discovery paralegal since their engagement began, Maria Alvarez since hers,
+  the virtual receptionist since theirs; tasks created, worked, reviewed and done through the
+  matters services, mostly on time; every other week one is a day late, and in the weeks between
+  one is sent back once.
+- Maria at capacity: after her first week her approved hours are over 90% of her contracted hours
+  every week (the full-capacity signal).
 - Document review backing up: the discovery paralegal's engagement is ending and Maria is full, so
   privilege-review boxes of the Brightline production pile up, unassigned, week after week (the
   bottleneck signal, whose "hire for this" link opens a posting pre-filled for it).
@@ -138,7 +139,7 @@ class History:
         }
         self.categories = {c.key: c.pk for c in TaskCategory.objects.filter(organization=firm)}
         self.numbers: dict[str, int] = defaultdict(int)
-        self.done = 0
+        self.in_week: dict[int, int] = defaultdict(int)
 
     # --- Time ----------------------------------------------------------------------------------
 
@@ -186,10 +187,10 @@ class History:
                      {0: 0.2, 1: 0.25, 2: 0.3, 3: 0.35, 4: 0.6}, self.luis)
             )  # fmt: skip
         if maria is not None:
-            # Ramping up, then full for the last four weeks.
+            # Ramping up in her first week, then full.
             crews.append(
                 Crew(maria, MARIA_WORK, {1: 2},
-                     {0: 0.96, 1: 0.97, 2: 0.95, 3: 0.96, 4: 0.94, 5: 0.82, 6: 0.7}, self.luis)
+                     {0: 0.96, 1: 0.97, 2: 0.95, 3: 0.96, 4: 0.94, 5: 0.93, 6: 0.85}, self.luis)
             )  # fmt: skip
         if desk is not None:
             crews.append(Crew(desk, DESK_WORK, {1: 1}, {1: 0.55}, self.luis))
@@ -226,11 +227,14 @@ class History:
                 due_on = created_on + timedelta(days=self.rng.choice([2, 3, 3, 4]))
                 last = min(due_on, friday)
                 done_on = created_on + timedelta(days=self.rng.randint(0, (last - created_on).days))
-                # About one task in seven finishes a day late, one in eight goes back once.
-                self.done += 1
-                if self.done % 7 == 3 and due_on + timedelta(days=1) <= friday:
+                # Every other week one task finishes a day late; in the weeks between, one is
+                # sent back once.
+                nth = self.in_week[ago]
+                self.in_week[ago] += 1
+                if nth == 0 and ago % 2 == 1 and days[0] + timedelta(days=3) <= friday:
+                    created_on, due_on = days[0], days[0] + timedelta(days=2)
                     done_on = due_on + timedelta(days=1)
-                rework = self.done % 8 == 5
+                rework = nth == 1 and ago % 2 == 0
                 created = self.at(created_on, self.rng.choice([8, 9, 10]), self.rng.choice([0, 30]))
                 done = self.at(done_on, self.rng.choice([14, 15, 16, 17]), self.rng.choice([0, 30]))
                 key, matter, title = self.rng.choice(crew.work)
@@ -448,7 +452,7 @@ class History:
                     if since <= monday + timedelta(days=i) < self.today
                 ]
                 while minutes > 0 and days:  # a few sittings a week
-                    chunk = min(minutes, self.rng.choice([120, 180, 240]))
+                    chunk = min(minutes, self.rng.choice([180, 240, 300]))
                     entry = log_time(
                         actor_for(user, self.firm),
                         data=EntryInput(
