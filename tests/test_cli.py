@@ -7,6 +7,7 @@ from counselbench.accounts.models import User
 from counselbench.cli import main as cli
 from counselbench.organizations.models import Membership, Organization
 from counselbench.talent.models import ProfessionalProfile
+from tests.intake.demo_content import assert_the_intake_demo_is_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ def test_demo_is_idempotent_and_prints_who_can_sign_in(capsys):
     out = capsys.readouterr().out
     assert "dana.whitfield@whitfieldmoreno.example" in out and "another passphrase" in out
     firm = Organization.objects.get(slug="whitfield-moreno")
+    assert_the_intake_demo_is_complete(firm)  # built twice: still 60 leads, 8 converted
     roles = sorted(firm.memberships.values_list("role", flat=True))
     assert roles == ["attorney", "attorney", "owner", "staff"]
     provider = Organization.objects.get(slug="keystone-legal-talent")

@@ -2,15 +2,18 @@
 personal injury and family law (EN/ES questions), routing rules to its attorneys, and 60 leads
 over the last three weeks across the pipeline — some in Spanish, a few flagged conflicts (names
 of parties on the firm's matters), a few suspected spam — created through `create_lead` as the
-intake page would, then moved along the board with plain updates and LeadEvents."""
+intake page would, then moved along the board with plain updates and LeadEvents; the retained
+ones are converted through `leads.convert`, so each has its client and matter."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from counselbench.access.policy import actor_for
 from counselbench.intake.models import (
     IntakeForm,
     IntakeProfile,
@@ -20,8 +23,11 @@ from counselbench.intake.models import (
     RoutingRule,
 )
 from counselbench.intake.services import intake as services
-from counselbench.organizations.models import Organization
+from counselbench.intake.services import leads as pipeline
+from counselbench.matters.models import Client, Matter
+from counselbench.organizations.models import Membership, Organization, Role
 
+DANA = "dana.whitfield@whitfieldmoreno.example"
 LUIS = "luis.moreno@whitfieldmoreno.example"
 PRIYA = "priya.shah@whitfieldmoreno.example"
 GRACE = "grace.okafor@whitfieldmoreno.example"
@@ -313,14 +319,17 @@ def build_leads(*, firm: Organization, count: int = 60) -> None:
     now = timezone.now()
     forms = services.active_forms(firm.pk)
     profile = services.profile_for(firm)
-    people = {e: _user(firm, e) for e in (LUIS, PRIYA, GRACE)}
+    people = {e: _user(firm, e) for e in (DANA, LUIS, PRIYA, GRACE)}
     stages = [s for s, n in STAGES for _ in range(n)]
     rng.shuffle(stages)
     specials = [("conflict", c) for c in CONFLICTS] + [("spam", s) for s in SPAM]
     plan = specials + [("plain", None)] * max(0, count - len(specials))
     rng.shuffle(plan)
+    plan = plan[:count]
+    assigned = _stages_for(plan, stages)
     seen: set[str] = {c[0] for c in CONFLICTS}
-    for index, (kind, extra) in enumerate(plan[:count]):
+    retained: list[tuple[Lead, datetime]] = []
+    for index, (kind, extra) in enumerate(plan):
         area = "personal_injury" if rng.random() < 0.55 else "family"
         spanish = rng.random() < 0.35
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
@@ -339,7 +348,7 @@ def build_leads(*, firm: Organization, count: int = 60) -> None:
             days=rng.uniform(0, 21) if index % 10 else rng.uniform(0, 2),
             minutes=rng.randint(0, 600),
         )
-        stage = "new" if kind == "spam" else stages[index % len(stages)]
+        stage = assigned[index]
         answers = _answers(rng, area)
         email = f"{name.split()[0].lower()}.{index}@example.com".encode("ascii", "ignore").decode()
         data = services.LeadInput(
@@ -360,7 +369,56 @@ def build_leads(*, firm: Organization, count: int = 60) -> None:
         )
         Lead.objects.filter(pk=lead.pk).update(created_at=created)
         LeadEvent.objects.filter(lead=lead).update(at=created)
-        _walk(lead, stage, created, now, rng, people)
+        converted_at = _walk(lead, stage, created, now, rng, people)
+        if converted_at is not None:
+            retained.append((lead, converted_at))
+    # Converted once every lead is in: a converted lead's parties would otherwise flag the
+    # later leads that name the same people as conflicts.
+    for lead, at in retained:
+        _convert(firm, lead, at, people)
+
+
+def _stages_for(plan: list, stages: list[str]) -> list[str]:
+    """Each lead's stage, the shares of STAGES kept exactly: suspected spam waits in "new" for
+    review, and a flagged conflict is never retained (it could not be converted uncleared); each
+    swaps stages with a plain lead."""
+    assigned = [stages[i % len(stages)] for i in range(len(plan))]
+
+    def fits(kind: str, stage: str) -> bool:
+        return stage == "new" if kind == "spam" else kind != "conflict" or stage != "retained"
+
+    for i, (kind, _extra) in enumerate(plan):
+        if fits(kind, assigned[i]):
+            continue
+        j = next(
+            j for j, (other, _x) in enumerate(plan) if other == "plain" and fits(kind, assigned[j])
+        )
+        assigned[i], assigned[j] = assigned[j], assigned[i]
+    return assigned
+
+
+def _convert(firm: Organization, lead: Lead, at: datetime, people: dict) -> None:
+    """Convert a retained lead into its client and matter as its attorney would (the owner when
+    the lead is not with an attorney), then date it when it happened."""
+    attorneys = set(
+        Membership.objects.filter(
+            organization=firm, role__in=(Role.OWNER, Role.ATTORNEY)
+        ).values_list("user_id", flat=True)
+    )
+    lead.refresh_from_db()
+    who = lead.assigned_to if lead.assigned_to_id in attorneys else people[DANA]
+    actor = actor_for(who, firm)
+    if pipeline.conflict_open(lead):  # not planned (see _stages_for), but never left uncleared
+        pipeline.clear_conflict(
+            actor, lead_id=lead.pk, reason="A different person of the same name; no conflict."
+        )
+    jurisdiction = lead.state if lead.state in ("TX", "NM") else "TX"
+    lead = pipeline.convert(actor, lead_id=lead.pk, data={"jurisdiction": jurisdiction})
+    opened = timezone.localdate(at, timezone=ZoneInfo(firm.time_zone or "UTC"))
+    Lead.objects.filter(pk=lead.pk).update(converted_at=at)
+    LeadEvent.objects.filter(lead=lead, kind="converted").update(at=at)
+    Matter.objects.filter(pk=lead.matter_id).update(opened_on=opened, created_at=at)
+    Client.objects.filter(pk=lead.client_id).update(created_at=at)
 
 
 def _answers(rng: random.Random, area: str) -> dict[str, str]:
@@ -378,10 +436,14 @@ def _answers(rng: random.Random, area: str) -> dict[str, str]:
     }
 
 
-def _walk(lead: Lead, stage: str, created, now, rng: random.Random, people: dict) -> None:
-    """Move a lead to `stage` as the front desk and attorneys would have, with its history."""
+def _walk(
+    lead: Lead, stage: str, created, now, rng: random.Random, people: dict
+) -> datetime | None:
+    """Move a lead to `stage` as the front desk and attorneys would have, with its history. A
+    lead to be retained is taken to "consult booked": its conversion (`_convert`, once every
+    lead is in) retains it; returned is when that happened."""
     if stage == "new":
-        return
+        return None
     by = lead.assigned_to or people[GRACE]
     # First contact: most within the hour target, some late.
     contact_at = min(now, created + timedelta(minutes=rng.choice([8, 15, 25, 40, 55, 95, 180])))
@@ -393,7 +455,11 @@ def _walk(lead: Lead, stage: str, created, now, rng: random.Random, people: dict
             lead=lead, kind="stage", from_stage="new", to_stage="contacted", by=by, at=contact_at
         ),
     ]
-    updates = {"stage": stage, "first_contact_at": contact_at, "first_contact_by": by}
+    updates = {
+        "stage": "consult_booked" if stage == "retained" else stage,
+        "first_contact_at": contact_at,
+        "first_contact_by": by,
+    }
     previous, at = "contacted", contact_at
     if stage in ("consult_booked", "retained"):
         at = min(now, at + timedelta(hours=rng.randint(2, 48)))
@@ -409,9 +475,12 @@ def _walk(lead: Lead, stage: str, created, now, rng: random.Random, people: dict
             )
         )
         previous = "consult_booked"
-    if stage in ("retained", "not_retained"):
+    converted_at = None
+    if stage == "retained":
+        converted_at = min(now, at + timedelta(days=rng.randint(1, 5)))
+    elif stage == "not_retained":
         at = min(now, at + timedelta(days=rng.randint(1, 5)))
-        note = "Engagement letter signed." if stage == "retained" else rng.choice(NOT_RETAINED)
+        note = rng.choice(NOT_RETAINED)
         events.append(
             LeadEvent(
                 lead=lead,
@@ -423,7 +492,7 @@ def _walk(lead: Lead, stage: str, created, now, rng: random.Random, people: dict
                 note=note,
             )
         )
-        if stage == "not_retained":
-            updates["not_retained_reason"] = note
+        updates["not_retained_reason"] = note
     Lead.objects.filter(pk=lead.pk).update(**updates)
     LeadEvent.objects.bulk_create(events)
+    return converted_at
