@@ -62,6 +62,7 @@ class ChartOut(Schema):
 
 class WeekOut(Schema):
     week: dt.date
+    days: int
     approved_hours: Decimal
     contracted_hours: Decimal
     utilization: Decimal | None

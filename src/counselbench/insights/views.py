@@ -26,6 +26,7 @@ from counselbench.insights.services import export, metrics, reviews, signals, su
 from counselbench.insights.services.periods import firm_zone, previous_month
 
 CHART_ORDER = [
+    "trend",
     "recovered",
     "utilization",
     "quality",

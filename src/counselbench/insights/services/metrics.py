@@ -511,6 +511,7 @@ def dashboard(
             weekly.append(
                 {
                     "week": monday,
+                    "days": week.days,
                     "approved_hours": _q(Decimal(week_minutes) / 60),
                     "contracted_hours": _q(week_contracted / 60),
                     "utilization": _ratio(week_minutes, week_contracted),
@@ -615,8 +616,8 @@ def dashboard(
     )
 
     # Cost against the in-house equivalent: only for those who see every engagement's pay.
+    hours_total = Decimal(total_minutes) / 60
     if scope.sees_pay:
-        hours_total = Decimal(total_minutes) / 60
         cost = _q(total_cost, "1")
         metrics["cost_per_hour"] = _metric(
             "cost_per_hour",
@@ -627,9 +628,9 @@ def dashboard(
         metrics["cost_per_task"] = _metric(
             "cost_per_task", _q(total_cost / done, "1") if done else None, cost, done, done
         )
-        annual = (
-            in_house_annual_cents(actor, scope.organization, today) if scope.firm_wide else None
-        )
+    in_firm = actor.organization is not None and actor.organization.pk == scope.organization.pk
+    if scope.sees_pay and in_firm:  # the ROI model is the firm's own
+        annual = in_house_annual_cents(actor, scope.organization, today)
         in_house = Decimal(annual) * p.days / 365 if annual is not None else None
         metrics["in_house_cost_per_hour"] = _metric(
             "in_house_cost_per_hour",
@@ -664,6 +665,20 @@ def dashboard(
                     "in_house_cents": metrics["in_house_cost_per_task"].value,
                 },
             ],
+        )
+
+    if not scope.firm_wide and figures:
+        charts["trend"] = Chart(
+            "trend",
+            "Utilization by week",
+            [
+                ("week", "Week of"),
+                ("days", "Days in range"),
+                ("approved_hours", "Approved hours"),
+                ("contracted_hours", "Contracted hours"),
+                ("utilization", "Utilization"),
+            ],
+            figures[0].weekly,
         )
 
     baseline = None

@@ -10,12 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
   const blue = "#1d4e89", light = "#9bb7d4", amber = "#c77700", grey = "#90a4ae", green = "#2e7d32";
   const base = { animation: { duration: 250 }, maintainAspectRatio: false, responsive: true };
+  const short = (text, n = 26) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+  // A week cut by the range says how many of its days count, which explains its lower bars.
+  const week = (r) => `${r.week.slice(5)}${r.days !== undefined && r.days < 7 ? ` (${r.days} d)` : ""}`;
 
   const builders = {
     recovered: (c) => ({
       type: "bar",
       data: {
-        labels: c.rows.map((r) => `Wk of ${r.week.slice(5)}`),
+        labels: c.rows.map(week),
         datasets: [
           { type: "line", label: "At the audit", data: c.rows.map((r) => num(r.baseline_hours)), borderColor: amber, backgroundColor: amber, pointRadius: 2 },
           { label: "Attorney hours now", data: c.rows.map((r) => num(r.attorney_hours)), backgroundColor: blue },
@@ -37,7 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
     quality: (c) => ({
       type: "line",
       data: {
-        labels: c.rows.map((r) => `Wk of ${r.week.slice(5)}`),
+        labels: c.rows.map(week),
         datasets: [
           { label: "On time (%)", data: c.rows.map((r) => pct(num(r.on_time_rate))), borderColor: green, backgroundColor: green, spanGaps: true },
           { label: "Rework (%)", data: c.rows.map((r) => pct(num(r.rework_rate))), borderColor: amber, backgroundColor: amber, spanGaps: true },
@@ -47,7 +50,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }),
     turnaround: (c) => ({
       type: "bar",
-      data: { labels: c.rows.map((r) => r.category), datasets: [{ label: "Median hours", data: c.rows.map((r) => num(r.median_hours)), backgroundColor: blue }] },
+      data: { labels: c.rows.map((r) => short(r.category)), datasets: [{ label: "Median hours", data: c.rows.map((r) => num(r.median_hours)), backgroundColor: blue }] },
       options: { ...base, indexAxis: "y", plugins: { legend: { display: false } } },
     }),
     cost: (c) => ({
@@ -78,7 +81,7 @@ document.addEventListener("DOMContentLoaded", () => {
     trend: (c) => ({
       type: "line",
       data: {
-        labels: c.rows.map((r) => `Wk of ${String(r.week).slice(5)}`),
+        labels: c.rows.map(week),
         datasets: [
           { label: "Utilization (%)", data: c.rows.map((r) => pct(num(r.utilization))), borderColor: blue, backgroundColor: blue, spanGaps: true },
           { label: "Full capacity (90%)", data: c.rows.map(() => 90), borderColor: grey, borderDash: [6, 4], pointRadius: 0 },
@@ -87,9 +90,6 @@ document.addEventListener("DOMContentLoaded", () => {
       options: { ...base, scales: { y: { beginAtZero: true, suggestedMax: 100, title: { display: true, text: "%" } } } },
     }),
   };
-  if (data.engagement !== null && data.engagements.length) {
-    charts.trend = { rows: data.engagements[0].weekly };
-  }
   document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     const key = canvas.dataset.chart;
     if (charts[key] && builders[key]) new window.Chart(canvas, builders[key](charts[key]));
