@@ -377,12 +377,20 @@ class History:
     # --- The bottleneck ------------------------------------------------------------------------
 
     def backlog(self, crews: list[Crew]) -> None:
-        """Privilege-review boxes arrive faster than anyone takes them: two in the week before
-        last but one, two more the week after, three last week, more this week; the discovery
-        paralegal has started one."""
+        """Privilege-review boxes arrive faster than anyone takes them: two three weeks ago, two
+        more the week after, three last week and more this week (open: 2, 4, 7 at the week-ends);
+        the discovery paralegal has started the first."""
         harbor = self.matters["harbor"]
         plan = [(3, 1), (3, 3), (2, 0), (2, 2), (1, 0), (1, 1), (1, 3), (0, 0), (0, 1)]
-        paralegal = next((c for c in crews if c.engagement.professional.role == "paralegal"), None)
+        paralegal = next(
+            (
+                c
+                for c in crews
+                if c.engagement.professional.role == ProfessionalRole.PARALEGAL
+                and any(matter == "harbor" for _, matter, _ in c.work)
+            ),
+            None,
+        )
         for box, (ago, weekday) in enumerate(plan, start=1):
             created = self.at(self.week(ago) + timedelta(days=weekday), 11)
             if created > self.now - timedelta(hours=1):
