@@ -242,7 +242,9 @@ def test_the_booking_form_carries_the_intake_pages_defenses(client, world):
     assert re.search(r'<input type="hidden" name="ts" value="[^"]+">', page)
 
 
-def test_a_filled_honeypot_books_nothing_and_is_counted(client, cast, world):
+def test_a_filled_honeypot_or_an_oversized_booking_books_nothing_and_is_counted(
+    client, cast, world
+):
     data, starts = _booking_form(cast, world, website="http://spam.example")
     response = client.post("/book/our-firm/", data)
     assert response.status_code == 400
@@ -250,6 +252,10 @@ def test_a_filled_honeypot_books_nothing_and_is_counted(client, cast, world):
     assert not Appointment.objects.filter(starts_at=starts).exists()
     refusal = IntakeRefusal.objects.get(organization=cast.firm, reason="honeypot")
     assert refusal.count == 1 and refusal.last_name_given == "Bot Booker"
+    huge = client.post("/book/our-firm/", {**data, "website": "", "email": "x" * 40_000})
+    assert huge.status_code == 413
+    assert IntakeRefusal.objects.get(reason="too_large").count == 1
+    assert not Appointment.objects.filter(starts_at=starts).exists()
 
 
 def test_a_booking_sent_faster_than_a_person_can_is_refused_and_shown_again(

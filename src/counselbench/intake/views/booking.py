@@ -177,19 +177,21 @@ def _booking_context(
 @public_page
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, firm: Organization, profile: Any, language: str) -> HttpResponse:
-    data = request.POST if request.method == "POST" else request.GET
-    context = _booking_context(request, firm, language, data)
     if request.method == "GET":
+        context = _booking_context(request, firm, language, request.GET)
         return _public(request, "book.html", firm, language, context)
 
     def too_fast() -> HttpResponse:
+        context = _booking_context(request, firm, language, request.POST)
         context["error"] = _too_fast_message()
         return _public(request, "book.html", firm, language, context, status=400)
 
+    # The intake page's defenses (size, per-address limit, honeypot, minimum fill time), counted.
     back = reverse("intake:booking_public", args=[firm.slug]) + f"?lang={language}"
     refusal = _defenses(request, firm, profile, language, too_fast=too_fast, back_url=back)
     if refusal is not None:
         return refusal
+    context = _booking_context(request, firm, language, request.POST)
     # Shown again after a field error or a taken time, the form keeps the time it was first
     # shown: choosing another time quickly is not filling it in too fast.
     context["form_token"] = request.POST.get("ts", "")

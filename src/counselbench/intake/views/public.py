@@ -139,15 +139,15 @@ def _defenses(
     a new lead, the firm's hourly allowance: counted only for what passed the cheap checks, so
     bots caught by them cannot use it up. Shared by the intake and booking pages; `back_url`:
     where the refusal pages link back to (default: the intake notice)."""
-    name = request.POST.get("name", "")
     back = back_url or _url("intake:intake_notice", firm)
     try:
         size = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         size = 0
-    if size > services.BODY_MAX_BYTES:
+    if size > services.BODY_MAX_BYTES:  # before the body is read at all
         services.record_refusal(firm, RefusalReason.TOO_LARGE)
         return _refused(request, firm, language, 413, back)
+    name = request.POST.get("name", "")
     ip = services.IntakeIPThrottle()
     if not ip.allow_request(request):
         services.record_refusal(firm, RefusalReason.RATE_LIMIT_IP, name=name)
@@ -209,20 +209,22 @@ def start(request: HttpRequest, firm: Organization, profile: Any, language: str)
         context = _step_one_context(firm, language, forms, {})
         return _render(request, "step1.html", firm, language, context)
 
-    values = {
-        "name": request.POST.get("name", ""),
-        "other_parties": request.POST.get("other_parties", ""),
-        "practice_area": request.POST.get("practice_area", ""),
-    }
+    def posted() -> dict[str, str]:
+        return {
+            "name": request.POST.get("name", ""),
+            "other_parties": request.POST.get("other_parties", ""),
+            "practice_area": request.POST.get("practice_area", ""),
+        }
 
     def too_fast() -> HttpResponse:
-        context = _step_one_context(firm, language, forms, values)
+        context = _step_one_context(firm, language, forms, posted())
         context["form_message"] = _too_fast_message()
         return _render(request, "step1.html", firm, language, context, status=400)
 
     refusal = _defenses(request, firm, profile, language, too_fast=too_fast, new_lead=True)
     if refusal is not None:
         return refusal
+    values = posted()
     data = services.LeadInput(
         name=values["name"],
         practice_area=values["practice_area"],
