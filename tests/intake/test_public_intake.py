@@ -392,6 +392,9 @@ def test_a_possible_repeat_is_shown_on_the_board_and_lead_page_and_can_be_closed
     assert "Possible repeat of" in page and f"lead #{first.pk}" in page
     assert "Close as a repeat" in page
     assert f'href="/leads/{second.pk}/"' in staff.get(f"/leads/{first.pk}/").content.decode()
+    shown = staff.get(f"/api/v1/leads/{second.pk}").json()
+    assert shown["duplicate_of_id"] == first.pk
+    assert staff.get(f"/api/v1/leads/{first.pk}").json()["duplicate_count"] == 1
     staff.post(
         f"/leads/{second.pk}/move/",
         {"to": "not_retained", "reason": f"Repeat of lead #{first.pk}."},
