@@ -295,7 +295,10 @@ def _live_days(engagement: Engagement, p: Period, today: date) -> int:
     """Days the engagement was working inside the period, up to today."""
     if engagement.state not in WORKED_STATES:
         return 0
-    last = min(engagement.ended_on or today, today)
+    end = engagement.ended_on
+    if end is None and engagement.state in (EngagementState.ENDED, EngagementState.REPLACED):
+        end = engagement.state_changed_at.date()  # finished without an end date on record
+    last = min(end or today, today)
     return p.overlap_days(engagement.start_date, last)
 
 
