@@ -247,3 +247,24 @@ def test_the_list_filters_by_date_range_and_state(cast, task):
     assert sorted(e["date"] for e in items) == [rows[1]["date"], rows[2]["date"], rows[3]["date"]]
     assert contractor.get("/api/v1/time-entries?state=approved").json()["count"] == 0
     assert contractor.get("/api/v1/time-entries?date_to=not-a-date").status_code == 422
+
+
+def test_editing_or_deleting_a_draft_is_logged_with_what_changed(cast, task):
+    contractor = cast.client("contractor")
+    entry = post(contractor, "/api/v1/time-entries", week(task)[0]).json()
+    url = f"/api/v1/time-entries/{entry['id']}"
+    response = contractor.patch(
+        url, {"minutes": 75, "description": "Pages 1-30"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    (edited,) = AccessLogEntry.objects.filter(action="time.updated")
+    assert edited.actor_id == cast.contractor.pk
+    assert edited.object_id == str(entry["id"])
+    assert edited.detail["minutes"] == ["90", "75"]
+    assert edited.detail["description"][1] == "Pages 1-30"
+    assert "date" not in edited.detail  # only what changed
+    assert contractor.delete(url).status_code == 204
+    (deleted,) = AccessLogEntry.objects.filter(action="time.deleted")
+    assert deleted.object_type == "billing.timeentry" and deleted.object_id == str(entry["id"])
+    assert deleted.detail["minutes"] == 75 and deleted.detail["description"] == "Pages 1-30"
+    assert not TimeEntry.objects.filter(pk=entry["id"]).exists()

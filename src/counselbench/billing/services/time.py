@@ -174,10 +174,44 @@ def update_entry(
     errors = _check(merged, today=timezone.localdate(), correction=entry.corrects_id is not None)
     if errors:
         raise Invalid("Some time details are not valid.", fields=errors)
-    entry.minutes, entry.date = merged.minutes, merged.date
-    entry.description, entry.billable = merged.description.strip(), merged.billable
-    entry.state, entry.rejection_reason = EntryState.DRAFT, ""  # a rejected entry, reworked
-    entry.save()
+    before = {name: getattr(entry, name) for name in EDITABLE}
+    with transaction.atomic():
+        # Under the row lock: an entry approved meanwhile is not edited back into a draft.
+        state = (
+            TimeEntry.objects.select_for_update().values_list("state", flat=True).get(pk=entry.pk)
+        )
+        if state not in (EntryState.DRAFT, EntryState.REJECTED):
+            raise RuleViolation(
+                Code.ENTRY_LOCKED,
+                "The entry was submitted or approved meanwhile; it cannot be edited.",
+                unblock="Log a correction: a new entry that points at this one.",
+            )
+        entry.minutes, entry.date = merged.minutes, merged.date
+        entry.description, entry.billable = merged.description.strip(), merged.billable
+        entry.state, entry.rejection_reason = EntryState.DRAFT, ""  # a rejected entry, reworked
+        entry.save(
+            update_fields=[
+                "minutes",
+                "date",
+                "description",
+                "billable",
+                "state",
+                "rejection_reason",
+            ]
+        )
+        after = {name: getattr(entry, name) for name in EDITABLE}
+        log.record(
+            "time.updated",
+            actor=actor,
+            organization=entry.organization_id,
+            obj=entry,
+            request=request,
+            detail={
+                name: [str(before[name]), str(after[name])]
+                for name in EDITABLE
+                if before[name] != after[name]
+            },
+        )
     return entry
 
 
@@ -189,7 +223,29 @@ def delete_entry(actor: Actor, *, entry_id: int, request: HttpRequest | None = N
             "Only a draft can be deleted.",
             unblock="Log a correction instead.",
         )
-    entry.delete()
+    with transaction.atomic():
+        # Only a draft still (not submitted meanwhile) is deleted.
+        deleted, _ = TimeEntry.objects.filter(pk=entry.pk, state=EntryState.DRAFT).delete()
+        if not deleted:
+            raise RuleViolation(
+                Code.ENTRY_LOCKED,
+                "The entry was submitted meanwhile; only a draft can be deleted.",
+                unblock="Log a correction instead.",
+            )
+        log.record(
+            "time.deleted",
+            actor=actor,
+            organization=entry.organization_id,
+            object_type=entry._meta.label_lower,
+            object_id=entry_id,
+            request=request,
+            detail={
+                "matter_id": entry.matter_id,
+                "date": entry.date.isoformat(),
+                "minutes": entry.minutes,
+                "description": entry.description,
+            },
+        )
 
 
 def submit(
