@@ -253,9 +253,7 @@ def test_postings_after_the_month_leave_its_ledger_figures_alone(cast, books, mo
     assert figures.balanced
 
 
-def test_months_are_signed_off_in_order_and_a_closed_month_is_not_started_again(
-    cast, books, month
-):
+def test_months_are_signed_off_in_order_and_a_closed_month_is_not_started_again(cast, books, month):
     made, posted = month
     earlier = reconciliation.start(
         cast.actor("owner"),

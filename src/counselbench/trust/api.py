@@ -69,10 +69,19 @@ class LedgerOut(Schema):
     matter_id: int | None
     balance_cents: int
     last_entry_on: dt.date | None
+    records_kept_until: dt.date | None = Field(
+        description="The ledger's records are kept until this day (TRUST_RETENTION_YEARS after "
+        "the matter closes, or after the last entry if later); null while the matter (for a "
+        "client-wide ledger, any of the client's matters) is open"
+    )
 
     @staticmethod
     def resolve_name(obj) -> str:
         return str(obj)
+
+    @staticmethod
+    def resolve_records_kept_until(obj) -> dt.date | None:
+        return accounts.records_kept_until(obj)
 
 
 class LedgerFilters(Schema):
@@ -100,7 +109,9 @@ def get_account(request: ActorRequest, account_id: int):
 @router.get("/trust/ledgers", response=list[LedgerOut], summary="Client and matter ledgers")
 @paginate
 def list_ledgers(request: ActorRequest, filters: Query[LedgerFilters]):
-    rows = visible(request.auth, TrustLedger).select_related("client", "matter")
+    rows = accounts.with_retention(
+        visible(request.auth, TrustLedger).select_related("client", "matter")
+    )
     for name in ("account_id", "client_id", "matter_id"):
         if getattr(filters, name):
             rows = rows.filter(**{name: getattr(filters, name)})
@@ -133,6 +144,11 @@ class EntryIn(InputSchema):
     method: EntryMethod
     reference: str = Field("", max_length=100)
     invoice_id: ObjectId | None = Field(None, description="Required for an earned fee")
+    matter_id: ObjectId | None = Field(
+        None,
+        description="The client's matter the money is for: on a client-wide ledger, one of the "
+        "client's matters; on a matter ledger, that matter (the default)",
+    )
     currency: str = Field("USD", min_length=3, max_length=3)
     processor_fee_cents: int = Field(
         0, ge=0, le=MAX_AMOUNT_CENTS, description="Refused unless 0: card fees never from trust"
@@ -240,6 +256,9 @@ class RequestIn(InputSchema):
     method: EntryMethod
     reference: str = Field("", max_length=100)
     invoice_id: ObjectId | None = None
+    matter_id: ObjectId | None = Field(
+        None, description="The client's matter the money is for (as for an entry)"
+    )
     currency: str = Field("USD", min_length=3, max_length=3)
 
 
@@ -257,6 +276,7 @@ class RequestOut(Schema):
     method: str
     reference: str
     invoice_id: int | None
+    matter_id: int | None
     state: str
     requested_by_id: int
     requested_at: dt.datetime
@@ -406,6 +426,7 @@ def set_balance(request: ActorRequest, reconciliation_id: int, payload: Reconcil
         request.auth,
         reconciliation_id=reconciliation_id,
         statement_balance_cents=payload.statement_balance_cents,
+        request=request,
     )
 
 
@@ -447,7 +468,7 @@ def import_bank_csv(request: ActorRequest, reconciliation_id: int, payload: Bank
 )
 def remove_bank_line(request: ActorRequest, reconciliation_id: int, line_id: int):
     reconciliation.remove_bank_line(
-        request.auth, reconciliation_id=reconciliation_id, line_id=line_id
+        request.auth, reconciliation_id=reconciliation_id, line_id=line_id, request=request
     )
     return Status(204, None)
 
@@ -459,7 +480,10 @@ def remove_bank_line(request: ActorRequest, reconciliation_id: int, line_id: int
 )
 def clear(request: ActorRequest, reconciliation_id: int, payload: ClearIn):
     made = reconciliation.clear_entries(
-        request.auth, reconciliation_id=reconciliation_id, entry_ids=payload.entry_ids
+        request.auth,
+        reconciliation_id=reconciliation_id,
+        entry_ids=payload.entry_ids,
+        request=request,
     )
     return Status(201, made)
 

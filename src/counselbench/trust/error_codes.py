@@ -11,6 +11,7 @@ class TrustErrorCode(StrEnum):
     CARD_FEE_FROM_TRUST = "card_fee_from_trust"
     FIRM_FUNDS_LIMIT = "firm_funds_limit"
     INVOICE_MISMATCH = "invoice_not_this_client"
+    MATTER_MISMATCH = "matter_not_this_ledger"  # an entry's matter is the ledger client's
     EXCEEDS_INVOICE = "exceeds_invoice_balance"  # an earned fee takes no more than is billed
     ALREADY_REVERSED = "already_reversed"
     NOT_REVERSIBLE = "not_reversible"

@@ -102,12 +102,30 @@ class EntryFields(forms.Form):
     purpose = _text("Purpose", 500)
     method = forms.ChoiceField(choices=METHODS, initial=EntryMethod.CHECK)
     reference = _text("Check number or reference", 100, required=False)
+    matter = forms.TypedChoiceField(
+        label="Matter",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Which of the client's matters the money is for.",
+    )
     currency = forms.CharField(
         max_length=3,
         initial="USD",
         help_text="The currency the money moved in.",
         widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
     )
+
+    def __init__(self, *args, matters=None, **kwargs):
+        """`matters`: the client's matters, on the client's ledger as a whole; a matter
+        ledger's entries (and the firm's own funds') need no choice, so None hides it."""
+        super().__init__(*args, **kwargs)
+        if matters is None:
+            del self.fields["matter"]
+        else:
+            self.fields["matter"].choices = [("", "— the client as a whole —")] + [
+                (m.pk, f"{m.number} · {m.title}") for m in matters
+            ]
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
@@ -122,6 +140,7 @@ class EntryFields(forms.Form):
             "method": data["method"],
             "reference": data.get("reference") or "",
             "currency": data["currency"],
+            "matter_id": data.get("matter"),
         }
 
 
@@ -163,7 +182,16 @@ class MoneyOutForm(EntryFields):
         label="Invoice (for an earned fee)", coerce=int, required=False, empty_value=None
     )
 
-    field_order = ["kind", "amount", "date", "payee_payor", "purpose", "invoice", "method"]
+    field_order = [
+        "kind",
+        "amount",
+        "date",
+        "payee_payor",
+        "purpose",
+        "matter",
+        "invoice",
+        "method",
+    ]
 
     def __init__(self, *args, firm_funds: bool = False, invoices=(), **kwargs):
         kwargs.setdefault("prefix", "out")
@@ -206,6 +234,7 @@ class AskForm(MoneyOutForm):
             "reference": data.get("reference") or "",
             "currency": data["currency"],
             "invoice_id": data.get("invoice"),
+            "matter_id": data.get("matter"),
         }
 
 

@@ -251,6 +251,10 @@ class TrustRequest(models.Model):
     invoice = models.ForeignKey(
         "billing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The matter the entry will record (see TrustTransaction.matter).
+    matter = models.ForeignKey(
+        "matters.Matter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=RequestState.choices, default="pending")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

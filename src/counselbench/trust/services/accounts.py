@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -111,3 +113,48 @@ def open_ledger(
 
 def firm_funds_ledger(account: TrustAccount) -> TrustLedger:
     return TrustLedger.objects.get(account=account, kind=LedgerKind.FIRM_FUNDS)
+
+
+# --- Retention (ABA Model Rule 1.15(a): records "preserved for a period of five years after
+# termination of the representation"; TRUST_RETENTION_YEARS, at least 5). -------------------
+
+
+def with_retention(ledgers: QuerySet[TrustLedger]) -> QuerySet[TrustLedger]:
+    """What `records_kept_until` needs about a client's matters, in the ledgers' own query."""
+    matters = Matter.objects.filter(client_id=OuterRef("client_id"))
+    return ledgers.annotate(
+        retention_open_matter=Exists(matters.filter(closed_on__isnull=True)),
+        retention_last_closed=Subquery(
+            matters.order_by().values("client_id").annotate(last=Max("closed_on")).values("last")
+        ),
+    )
+
+
+def records_kept_until(ledger: TrustLedger) -> date | None:
+    """The day until which the ledger's records must be kept: TRUST_RETENTION_YEARS after the
+    representation ends — the matter's closing for a matter ledger; for the client's ledger as
+    a whole, the last of the client's matters to close — or the ledger's last entry, if later.
+    None while the representation goes on (a matter still open), or with nothing to keep.
+    The firm's own funds are kept that long after their last entry."""
+    if ledger.kind == LedgerKind.FIRM_FUNDS:
+        ends = [ledger.last_entry_on]
+    elif ledger.matter is not None:
+        closed_on = ledger.matter.closed_on
+        if closed_on is None:
+            return None
+        ends = [closed_on, ledger.last_entry_on]
+    else:
+        if not hasattr(ledger, "retention_open_matter"):
+            ledger = with_retention(TrustLedger.objects.filter(pk=ledger.pk)).get()
+        if ledger.retention_open_matter:  # type: ignore[attr-defined]
+            return None
+        ends = [ledger.retention_last_closed, ledger.last_entry_on]  # type: ignore[attr-defined]
+    known = [day for day in ends if day is not None]
+    return _years_after(max(known), settings.TRUST_RETENTION_YEARS) if known else None
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29th into a common year: the 1st of March, never a day short
+        return date(day.year + years, 3, 1)

@@ -16,8 +16,10 @@ Every posting locks the account row, so the sequence and running balances have o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -30,6 +32,7 @@ from counselbench.billing.models import Invoice, PaymentMethod
 from counselbench.billing.services.invoices import apply_payment
 from counselbench.core.errors import FieldError, Invalid, PermissionDenied, RuleViolation
 from counselbench.core.money import MAX_AMOUNT_CENTS, format_usd
+from counselbench.matters.models import Matter
 from counselbench.trust.error_codes import TrustErrorCode as Code
 from counselbench.trust.models import (
     OUTGOING_KINDS,
@@ -40,6 +43,9 @@ from counselbench.trust.models import (
     TrustLedger,
     TrustTransaction,
 )
+
+# Writes a posting's access-log line (see _recorder).
+Recorder = Callable[[TrustTransaction], None]
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,9 @@ class EntryInput:
     currency: str = "USD"
     # A card payment whose processor kept a fee: refused (the fee is charged to operating).
     processor_fee_cents: int = 0
+    # The client's matter the money is for. A matter ledger's entries are its matter's; on the
+    # client's ledger as a whole, naming it is how the entry records what it relates to.
+    matter_id: int | None = None
 
 
 def _check(data: EntryInput, account: TrustAccount) -> None:
@@ -104,10 +113,13 @@ def _post(
     data: EntryInput,
     posted_by: User,
     authorized_by: User | None,
+    matter_id: int | None,
     invoice: Invoice | None = None,
     reverses: TrustTransaction | None = None,
+    record: Recorder | None = None,
 ) -> TrustTransaction:
-    """Writes one entry with the account and ledger locked; `amount_cents` is signed."""
+    """Writes one entry with the account and ledger locked; `amount_cents` is signed.
+    `record` writes the entry's access-log line, in the same transaction."""
     with transaction.atomic():
         account = TrustAccount.objects.select_for_update().get(pk=ledger.account_id)
         ledger = TrustLedger.objects.select_for_update().get(pk=ledger.pk)
@@ -151,7 +163,7 @@ def _post(
             purpose=data.purpose.strip(),
             method=data.method,
             reference=(data.reference or "").strip(),
-            matter_id=ledger.matter_id,
+            matter_id=matter_id,
             invoice=invoice,
             reverses=reverses,
             posted_by=posted_by,
@@ -168,6 +180,8 @@ def _post(
         from counselbench.trust.services.retainers import after_posting
 
         after_posting(ledger)
+        if record is not None:
+            record(entry)
     return entry
 
 
@@ -184,6 +198,86 @@ def _ledger(actor: Actor, ledger_id: int, action: Action = Action.CHANGE) -> Tru
     return ledger
 
 
+def matter_for(
+    ledger: TrustLedger,
+    data: EntryInput,
+    invoice: Invoice | None = None,
+    *,
+    actor: Actor | None = None,
+) -> int | None:
+    """The matter an entry records (Rules for Client Trust Account Records, Rule 1(b): each
+    entry names the client matter): a matter ledger's own; on the client's ledger as a whole,
+    the one named (of the firm and that client, and not behind a wall from `actor`, the person
+    posting), else the invoice's. Field errors on `matter_id`."""
+    wanted = data.matter_id
+    if wanted is None:
+        if ledger.matter_id is not None:
+            return ledger.matter_id
+        return invoice.matter_id if invoice is not None else None
+    if isinstance(wanted, bool) or not isinstance(wanted, int):
+        raise Invalid.field("matter_id", "A matter's id.")
+    if ledger.kind == LedgerKind.FIRM_FUNDS:
+        raise Invalid.field(
+            "matter_id",
+            "The firm's own funds in the account belong to no client matter.",
+            Code.MATTER_MISMATCH,
+        )
+    if ledger.matter_id is not None:
+        if wanted != ledger.matter_id:
+            raise Invalid.field(
+                "matter_id",
+                "This ledger holds one matter's money: its entries are for that matter. Post "
+                "to the other matter's ledger (or the client's ledger as a whole).",
+                Code.MATTER_MISMATCH,
+            )
+        return wanted
+    matter = (
+        Matter.objects.filter(pk=wanted, organization_id=ledger.organization_id)
+        .only("pk", "client_id", "number")
+        .first()
+    )
+    if matter is None or (actor is not None and matter.pk in actor.screened_matter_ids()):
+        raise Invalid.field("matter_id", "No such matter.")
+    if matter.client_id != ledger.client_id:
+        raise Invalid.field(
+            "matter_id",
+            f"Matter {matter.number} is not this ledger's client's.",
+            Code.MATTER_MISMATCH,
+        )
+    if invoice is not None and invoice.matter_id != matter.pk:
+        raise Invalid.field(
+            "matter_id",
+            f"Invoice {invoice.label} is for another matter than {matter.number}.",
+            Code.MATTER_MISMATCH,
+        )
+    return matter.pk
+
+
+def _recorder(actor: Actor, action: str, request: HttpRequest | None, **detail: Any) -> Recorder:
+    """The access-log line of a posting, written inside the posting's own transaction: the
+    entry and its line commit together or not at all, so no crash leaves money moved that the
+    log does not show."""
+
+    def record(entry: TrustTransaction) -> None:
+        log.record(
+            action,
+            actor=actor,
+            organization=entry.organization_id,
+            obj=entry,
+            request=request,
+            detail={
+                "ledger_id": entry.ledger_id,
+                "sequence": entry.sequence,
+                "amount_cents": entry.amount_cents,
+                "matter_id": entry.matter_id,
+                "invoice_id": entry.invoice_id,
+                **detail,
+            },
+        )
+
+    return record
+
+
 def deposit(
     actor: Actor, *, data: EntryInput, request: HttpRequest | None = None
 ) -> TrustTransaction:
@@ -191,6 +285,7 @@ def deposit(
     ledger, the firm's own money to cover bank charges, up to the account's limit)."""
     ledger = _ledger(actor, data.ledger_id)
     _check(data, ledger.account)
+    matter_id = matter_for(ledger, data, actor=actor)
     if data.processor_fee_cents:
         raise Invalid.field(
             "processor_fee_cents",
@@ -214,6 +309,8 @@ def deposit(
         data=data,
         posted_by=actor.authenticated_user,
         authorized_by=None,
+        matter_id=matter_id,
+        record=_recorder(actor, "trust.deposit", request),
     )
 
 
@@ -257,10 +354,14 @@ def post_outgoing(
     data: EntryInput,
     posted_by: User,
     authorized_by: User,
+    actor: Actor | None = None,
+    record: Recorder | None = None,
 ) -> TrustTransaction:
     """Money out, already authorized by `authorized_by` (an owner or attorney). An earned fee
-    also records the invoice's payment, in the same transaction."""
+    also records the invoice's payment, in the same transaction. `actor`: the person posting,
+    when it is not an approval of a request already checked; `record`: the access-log line."""
     invoice = check_outgoing(ledger, kind, data)
+    matter_id = matter_for(ledger, data, invoice, actor=actor)
     with transaction.atomic():
         if invoice is not None:
             invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -279,7 +380,9 @@ def post_outgoing(
             data=data,
             posted_by=posted_by,
             authorized_by=authorized_by,
+            matter_id=matter_id,
             invoice=invoice,
+            record=record,
         )
         if invoice is not None:
             apply_payment(
@@ -306,16 +409,15 @@ def withdraw(
         raise Invalid.field("kind", "disbursement, earned_fee or bank_fee.")
     ledger = _ledger(actor, data.ledger_id, Action.AUTHORIZE)
     user = actor.authenticated_user
-    entry = post_outgoing(ledger=ledger, kind=kind, data=data, posted_by=user, authorized_by=user)
-    log.record(
-        f"trust.{kind}",
+    return post_outgoing(
+        ledger=ledger,
+        kind=kind,
+        data=data,
+        posted_by=user,
+        authorized_by=user,
         actor=actor,
-        organization=ledger.organization_id,
-        obj=entry,
-        request=request,
-        detail={"ledger_id": ledger.pk, "amount_cents": entry.amount_cents},
+        record=_recorder(actor, f"trust.{kind}", request),
     )
-    return entry
 
 
 def reverse(
@@ -366,24 +468,21 @@ def reverse(
         currency=original.account.currency,
     )
     _check(data, original.account)
-    entry = _post(
+    return _post(
         ledger=original.ledger,
         kind=EntryKind.REVERSAL,
         amount_cents=-original.amount_cents,
         data=data,
         posted_by=user,
         authorized_by=user,
+        # The correction relates to what the entry it corrects related to.
+        matter_id=original.matter_id,
+        invoice=original.invoice,
         reverses=original,
+        record=_recorder(
+            actor, "trust.reversed", request, reverses=original.sequence, reason=reason
+        ),
     )
-    log.record(
-        "trust.reversed",
-        actor=actor,
-        organization=original.organization_id,
-        obj=entry,
-        request=request,
-        detail={"reverses": original.sequence, "reason": reason},
-    )
-    return entry
 
 
 def ledger_for_invoice(invoice: Invoice) -> TrustLedger | None:
@@ -407,6 +506,7 @@ def earned_fee_input(invoice: Invoice, ledger: TrustLedger, amount_cents: int) -
         method=EntryMethod.TRANSFER,
         invoice_id=invoice.pk,
         currency=invoice.currency,
+        matter_id=invoice.matter_id,
     )
 
 

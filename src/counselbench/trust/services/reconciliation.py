@@ -239,11 +239,37 @@ def start(
                 statement_balance_cents=statement_balance_cents,
                 created_by=actor.authenticated_user,
             )
+            _log(
+                actor,
+                "trust.reconciliation_started",
+                reconciliation,
+                request,
+                statement_balance_cents=statement_balance_cents,
+            )
     except IntegrityError:
         raise RuleViolation(
             Code.RECONCILIATION_EXISTS, f"{month:%B %Y} already has a reconciliation."
         ) from None
     return reconciliation
+
+
+def _log(
+    actor: Actor,
+    action: str,
+    reconciliation: Reconciliation,
+    request: HttpRequest | None,
+    **detail: object,
+) -> None:
+    """Each edit of a reconciliation is logged in the edit's own transaction: what is signed off
+    rests on these figures, so who entered or cleared what stays on record."""
+    log.record(
+        action,
+        actor=actor,
+        organization=reconciliation.organization_id,
+        obj=reconciliation,
+        request=request,
+        detail={"month": reconciliation.month.isoformat(), **detail},
+    )
 
 
 def _check_balance(cents: int | None, path: str = "statement_balance_cents") -> None:
@@ -254,12 +280,25 @@ def _check_balance(cents: int | None, path: str = "statement_balance_cents") -> 
 
 
 def set_statement_balance(
-    actor: Actor, *, reconciliation_id: int, statement_balance_cents: int
+    actor: Actor,
+    *,
+    reconciliation_id: int,
+    statement_balance_cents: int,
+    request: HttpRequest | None = None,
 ) -> Reconciliation:
     reconciliation = _open(actor, reconciliation_id)
     _check_balance(statement_balance_cents)
-    reconciliation.statement_balance_cents = statement_balance_cents
-    reconciliation.save(update_fields=["statement_balance_cents"])
+    before = reconciliation.statement_balance_cents
+    with transaction.atomic():
+        reconciliation.statement_balance_cents = statement_balance_cents
+        reconciliation.save(update_fields=["statement_balance_cents"])
+        _log(
+            actor,
+            "trust.statement_balance_set",
+            reconciliation,
+            request,
+            statement_balance_cents=[before, statement_balance_cents],
+        )
     return reconciliation
 
 
@@ -302,6 +341,19 @@ def add_bank_lines(
     the same amount, dated on or up to 45 days before the line, the same reference (a check
     number) first, then the closest date."""
     reconciliation = _open(actor, reconciliation_id)
+    with transaction.atomic():
+        created = _add_lines(reconciliation, lines)
+        _log(actor, "trust.bank_lines_added", reconciliation, request, **_counts(created))
+    return created
+
+
+def _counts(lines: list[BankStatementLine]) -> dict[str, int]:
+    return {"lines": len(lines), "cleared": sum(1 for line in lines if line.entry_id)}
+
+
+def _add_lines(
+    reconciliation: Reconciliation, lines: list[BankLineInput]
+) -> list[BankStatementLine]:
     if not lines:
         raise Invalid.field("lines", "No lines.")
     if len(lines) + reconciliation.bank_lines.count() > MAX_BANK_LINES:
@@ -356,7 +408,11 @@ def _best_match(options: list[TrustTransaction], line: BankLineInput) -> TrustTr
 
 
 def clear_entries(
-    actor: Actor, *, reconciliation_id: int, entry_ids: list[int]
+    actor: Actor,
+    *,
+    reconciliation_id: int,
+    entry_ids: list[int],
+    request: HttpRequest | None = None,
 ) -> list[BankStatementLine]:
     """Marks journal entries as on this month's statement (a bank line copied from each), for a
     statement read on paper instead of imported."""
@@ -383,15 +439,40 @@ def clear_entries(
         )
         for e in entries
     ]
-    BankStatementLine.objects.bulk_create(lines)
+    with transaction.atomic():
+        BankStatementLine.objects.bulk_create(lines)
+        _log(
+            actor,
+            "trust.entries_cleared",
+            reconciliation,
+            request,
+            entry_ids=[e.pk for e in entries],
+        )
     return lines
 
 
-def remove_bank_line(actor: Actor, *, reconciliation_id: int, line_id: int) -> None:
+def remove_bank_line(
+    actor: Actor, *, reconciliation_id: int, line_id: int, request: HttpRequest | None = None
+) -> None:
     reconciliation = _open(actor, reconciliation_id)
-    deleted, _ = reconciliation.bank_lines.filter(pk=line_id).delete()
-    if not deleted:
+    line = reconciliation.bank_lines.filter(pk=line_id).first()
+    if line is None:
         raise Invalid.field("line_id", "No such line in this reconciliation.")
+    with transaction.atomic():
+        deleted, _ = reconciliation.bank_lines.filter(pk=line_id).delete()
+        if not deleted:
+            raise Invalid.field("line_id", "No such line in this reconciliation.")
+        _log(
+            actor,
+            "trust.bank_line_removed",
+            reconciliation,
+            request,
+            line_id=line_id,
+            date=line.date.isoformat(),
+            amount_cents=line.amount_cents,
+            description=line.description,
+            entry_id=line.entry_id,
+        )
 
 
 _AMOUNT = re.compile(r"^\(?-?\$?[\d,]+(\.\d{1,2})?\)?$")
@@ -529,14 +610,15 @@ def import_bank_csv(
             code=Code.BAD_CSV,
         )
     with transaction.atomic():
-        made = add_bank_lines(
-            actor, reconciliation_id=reconciliation.pk, lines=lines, request=request
-        )
+        made = _add_lines(reconciliation, lines)
         closing = _closing_balance(lines)
+        balance: dict[str, object] = {}
         if closing is not None and reconciliation.statement_balance_cents is None:
             _check_balance(closing, "file")
             reconciliation.statement_balance_cents = closing
             reconciliation.save(update_fields=["statement_balance_cents"])
+            balance = {"statement_balance_cents": [None, closing]}
+        _log(actor, "trust.bank_csv_imported", reconciliation, request, **_counts(made), **balance)
     return made
 
 

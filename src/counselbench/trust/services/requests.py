@@ -43,6 +43,7 @@ def ask(
     if not can(actor, Action.CHANGE, ledger):
         raise PermissionDenied("Owners and staff with the billing permission ask for trust money.")
     invoice = journal.check_outgoing(ledger, EntryKind(kind), data)
+    matter_id = journal.matter_for(ledger, data, invoice, actor=actor)
     if data.amount_cents > ledger.balance_cents:
         raise Invalid.field(
             "amount_cents",
@@ -60,6 +61,7 @@ def ask(
             method=data.method,
             reference=(data.reference or "").strip(),
             invoice=invoice,
+            matter_id=matter_id,
             requested_by=actor.authenticated_user,
         )
         log.record(
@@ -112,6 +114,7 @@ def approve(
         reference=asked.reference,
         invoice_id=asked.invoice_id,
         currency=asked.ledger.account.currency,
+        matter_id=asked.matter_id,
     )
     with transaction.atomic():
         claimed = TrustRequest.objects.select_for_update().get(pk=asked.pk)

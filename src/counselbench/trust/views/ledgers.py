@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from counselbench.access.policy import Action, Actor, ActorRequest, can, fetch, 
 from counselbench.billing.models import OPEN_INVOICE_STATES, Invoice
 from counselbench.core.errors import DomainError
 from counselbench.core.money import format_usd
+from counselbench.matters.models import Matter
 from counselbench.trust.forms import (
     AskForm,
     DepositForm,
@@ -36,7 +38,7 @@ from counselbench.trust.models import (
     TrustRequest,
     TrustTransaction,
 )
-from counselbench.trust.services import journal, requests
+from counselbench.trust.services import accounts, journal, requests
 from counselbench.trust.views.accounts import require_trust
 
 PER_PAGE = 50
@@ -57,6 +59,14 @@ def _invoices(actor: Actor, ledger: TrustLedger):
     return rows.select_related("matter").order_by("issued_on", "pk")
 
 
+def _matters(actor: Actor, ledger: TrustLedger) -> list[Matter] | None:
+    """The matters an entry on the client's ledger as a whole may name (None: a matter
+    ledger's or the firm's own funds', where there is no choice to make)."""
+    if ledger.kind != LedgerKind.CLIENT or ledger.matter_id is not None:
+        return None
+    return list(visible(actor, Matter).filter(client_id=ledger.client_id).order_by("number"))
+
+
 def _page(
     request: ActorRequest,
     ledger: TrustLedger,
@@ -70,6 +80,7 @@ def _page(
     may_authorize = can(actor, Action.AUTHORIZE, ledger)
     firm_funds = ledger.kind == LedgerKind.FIRM_FUNDS
     invoices = list(_invoices(actor, ledger)) if (may_post or may_authorize) else []
+    matters = _matters(actor, ledger) if (may_post or may_authorize) else None
 
     entries = (
         visible(actor, TrustTransaction)
@@ -104,11 +115,15 @@ def _page(
         "may_post": may_post,
         "may_authorize": may_authorize,
         "may_ask": may_post and not may_authorize and not firm_funds,
-        "deposit_form": form(DepositForm) if may_post else None,
-        "out_form": form(MoneyOutForm, firm_funds=firm_funds, invoices=invoices)
+        "deposit_form": form(DepositForm, matters=matters) if may_post else None,
+        "out_form": form(MoneyOutForm, firm_funds=firm_funds, invoices=invoices, matters=matters)
         if may_authorize
         else None,
-        "ask_form": form(AskForm, invoices=invoices) if may_post and not may_authorize else None,
+        "ask_form": form(AskForm, invoices=invoices, matters=matters)
+        if may_post and not may_authorize
+        else None,
+        "records_kept_until": accounts.records_kept_until(ledger),
+        "retention_years": settings.TRUST_RETENTION_YEARS,
         "open_form": type(bound).__name__ if bound is not None else "",
         "pending": list(
             visible(actor, TrustRequest)
@@ -170,7 +185,7 @@ def deposit(request: ActorRequest, ledger_id: int) -> HttpResponse:
             f"{entry.payee_payor} posted. {_holds(ledger.pk)}"
         )
 
-    return _post(request, ledger, DepositForm(request.POST), act)
+    return _post(request, ledger, DepositForm(request.POST, matters=_matters(actor, ledger)), act)
 
 
 @login_required
@@ -183,6 +198,7 @@ def withdraw(request: ActorRequest, ledger_id: int) -> HttpResponse:
         request.POST,
         firm_funds=ledger.kind == LedgerKind.FIRM_FUNDS,
         invoices=_invoices(actor, ledger),
+        matters=_matters(actor, ledger),
     )
 
     def act(fields: dict) -> str:
@@ -207,7 +223,7 @@ def ask(request: ActorRequest, ledger_id: int) -> HttpResponse:
     actor = request.actor
     require_trust(actor)
     ledger = _ledger(actor, ledger_id)
-    form = AskForm(request.POST, invoices=_invoices(actor, ledger))
+    form = AskForm(request.POST, invoices=_invoices(actor, ledger), matters=_matters(actor, ledger))
 
     def act(fields: dict) -> str:
         asked = requests.ask(

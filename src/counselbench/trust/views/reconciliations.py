@@ -227,7 +227,7 @@ def statement_balance(request: ActorRequest, reconciliation_id: int) -> HttpResp
     def act() -> str:
         cents = form.cleaned_data["statement_balance"]
         services.set_statement_balance(
-            request.actor, reconciliation_id=made.pk, statement_balance_cents=cents
+            request.actor, reconciliation_id=made.pk, statement_balance_cents=cents, request=request
         )
         return f"Statement balance set to {format_usd(cents, exact=True)}."
 
@@ -278,7 +278,9 @@ def clear(request: ActorRequest, reconciliation_id: int) -> HttpResponse:
     def act() -> str:
         if not ids:
             raise Invalid.field("entry_ids", "Tick the entries that are on the bank statement.")
-        lines = services.clear_entries(request.actor, reconciliation_id=made.pk, entry_ids=ids)
+        lines = services.clear_entries(
+            request.actor, reconciliation_id=made.pk, entry_ids=ids, request=request
+        )
         return f"{len(lines)} entr{'y' if len(lines) == 1 else 'ies'} marked as on the statement."
 
     return _act(request, made, "clearing", act)
@@ -290,7 +292,9 @@ def remove_bank_line(request: ActorRequest, reconciliation_id: int, line_id: int
     made = _reconciliation(request, reconciliation_id, posting=True)
 
     def act() -> str:
-        services.remove_bank_line(request.actor, reconciliation_id=made.pk, line_id=line_id)
+        services.remove_bank_line(
+            request.actor, reconciliation_id=made.pk, line_id=line_id, request=request
+        )
         return "Bank line removed; the entry it cleared is outstanding again."
 
     return _act(request, made, "lines", act)
