@@ -156,6 +156,8 @@ def test_a_staff_request_keeps_the_matter_and_the_approved_entry_records_it(
         data=entry(client_ledger, 5_000, payee_payor="Courier", matter_id=second_matter.pk),
     )
     assert TrustRequest.objects.get(pk=asked.pk).matter_id == second_matter.pk
+    listing = cast.client("attorney").get("/trust/requests/").content.decode()
+    assert f'matter <span class="nowrap">{second_matter.number}</span>' in listing
     posted = requests.approve(cast.actor("attorney"), request_id=asked.pk)
     assert posted.matter_id == second_matter.pk
     elsewhere = MatterFactory(organization=cast.firm, number="2026-0901")

@@ -27,7 +27,14 @@ from counselbench.trust.views.accounts import require_trust
 
 PER_PAGE = 25
 RECENT = 20
-RELATED = ("ledger__account", "ledger__client", "ledger__matter", "requested_by", "invoice")
+RELATED = (
+    "ledger__account",
+    "ledger__client",
+    "ledger__matter",
+    "requested_by",
+    "invoice",
+    "matter",
+)
 
 
 def _page(
