@@ -60,7 +60,7 @@ class ChartOut(Schema):
     csv_url: str
 
 
-class WeekOut(Schema):
+class UtilizationWeekOut(Schema):
     week: dt.date
     days: int
     approved_hours: Decimal
@@ -68,7 +68,7 @@ class WeekOut(Schema):
     utilization: Decimal | None
 
 
-class EngagementOut(Schema):
+class EngagementFiguresOut(Schema):
     id: int
     professional: str
     title: str
@@ -82,7 +82,7 @@ class EngagementOut(Schema):
     rework_rate: Decimal | None
     median_turnaround_hours: Decimal | None
     cost_cents: int | None = Field(None, description="null when you do not see this pay")
-    weekly: list[WeekOut]
+    weekly: list[UtilizationWeekOut]
 
 
 class BaselineOut(Schema):
@@ -97,7 +97,7 @@ class MetricsOut(Schema):
     sees_pay: bool
     metrics: list[MetricOut]
     charts: list[ChartOut]
-    engagements: list[EngagementOut]
+    engagements: list[EngagementFiguresOut]
     baseline: BaselineOut | None
 
 
