@@ -192,3 +192,22 @@ def test_other_firms_see_nothing_of_our_trust(cast, books):
     outsider = cast.actor("outsider")
     with pytest.raises(NotFound):
         journal.deposit(outsider, data=entry(books.ledger, 10_000))
+
+
+def test_a_wall_hides_an_entry_naming_the_matter_on_the_clients_general_ledger(cast, books):
+    from counselbench.access.policy import visible
+    from counselbench.matters.models import Screen
+
+    owner = cast.actor("owner")
+    general = accounts.open_ledger(
+        owner, account_id=books.account.pk, client_id=books.matter.client_id
+    )
+    named = journal.deposit(owner, data=entry(general, 10_000, matter_id=books.matter.pk))
+    unnamed = journal.deposit(owner, data=entry(general, 5_000))
+    assert named.matter_id == books.matter.pk
+    Screen.objects.create(
+        matter=books.matter, user=cast.staff, reason="Wall", created_by=cast.owner
+    )
+    seen = set(visible(cast.actor("staff"), TrustTransaction).values_list("pk", flat=True))
+    assert unnamed.pk in seen and named.pk not in seen
+    assert named.pk in set(visible(owner, TrustTransaction).values_list("pk", flat=True))

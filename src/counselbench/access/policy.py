@@ -665,8 +665,13 @@ def _trust_ledgers(actor: Actor) -> models.QuerySet:
 def _trust_entries(actor: Actor) -> models.QuerySet:
     if not _sees_trust(actor):
         return TrustTransaction.objects.none()
-    return TrustTransaction.objects.filter(organization=actor.organization).exclude(
-        ledger__matter_id__in=_screened_matters(actor)
+    screened = _screened_matters(actor)
+    # A wall hides an entry on the matter's own ledger, and one that names the matter on the
+    # client's general ledger.
+    return (
+        TrustTransaction.objects.filter(organization=actor.organization)
+        .exclude(ledger__matter_id__in=screened)
+        .exclude(matter_id__in=screened)
     )
 
 
