@@ -31,6 +31,7 @@ from counselbench.engagements.schemas import (
     ClassificationOut,
     EngagementIn,
     EngagementOut,
+    EngagementTransitionIn,
     GuideIn,
     GuideOut,
     ItemDoneIn,
@@ -41,7 +42,6 @@ from counselbench.engagements.schemas import (
     RatingIn,
     RatingOut,
     TermsPatch,
-    TransitionIn,
 )
 from counselbench.engagements.services import checkins as meetings
 from counselbench.engagements.services import ending, onboarding
@@ -175,7 +175,7 @@ def delete_engagement(request: ActorRequest, engagement_id: int):
     response=EngagementOut,
     summary="Move the engagement to another state (409 names the rule that blocks it)",
 )
-def transition(request: ActorRequest, engagement_id: int, payload: TransitionIn):
+def transition(request: ActorRequest, engagement_id: int, payload: EngagementTransitionIn):
     engagement = services.transition(
         request.actor,
         engagement_id=engagement_id,

@@ -43,7 +43,7 @@ class EngagementIn(TermsPatch):
     professional_id: ObjectId | None = None
 
 
-class TransitionIn(InputSchema):
+class EngagementTransitionIn(InputSchema):
     to: EngagementState
     reason: str = Field("", max_length=5000)
 
@@ -56,13 +56,13 @@ class NdaSignIn(InputSchema):
     text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the text shown")
 
 
-class MoveOut(Schema):
+class EngagementMoveOut(Schema):
     to: str
     label: str
     needs_reason: bool
 
 
-class EventOut(Schema):
+class EngagementEventOut(Schema):
     from_state: str
     to_state: str
     actor: str | None
@@ -101,7 +101,7 @@ class EngagementOut(Schema):
     trial_days: int
     jurisdiction: str
     engagement_model: str
-    moves: list[MoveOut]
+    moves: list[EngagementMoveOut]
     # Firm side only.
     professional_id: int | None = None
     professional: str | None = None
@@ -110,17 +110,17 @@ class EngagementOut(Schema):
     posting_id: int | None = None
     candidate_id: int | None = None
     classification: ClassificationOut | None = None
-    events: list[EventOut] | None = None
+    events: list[EngagementEventOut] | None = None
 
 
-class QuestionOut(Schema):
+class ClassificationQuestionOut(Schema):
     key: str
     group: str
     text: str
 
 
 class ClassificationFormOut(Schema):
-    questions: list[QuestionOut]
+    questions: list[ClassificationQuestionOut]
     abc_test_states: list[str]
     assessment: ClassificationOut | None
 

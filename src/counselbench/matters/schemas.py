@@ -17,7 +17,7 @@ from counselbench.matters.models import (
 from counselbench.talent.models import PracticeArea
 
 
-class ContactIn(InputSchema):
+class ClientContactIn(InputSchema):
     name: str = Field(..., max_length=200)
     title: str = Field("", max_length=100)
     email: str = Field("", max_length=254)
@@ -31,7 +31,7 @@ class ClientIn(InputSchema):
     phone: str = Field("", max_length=30)
     address: str = Field("", max_length=300)
     notes: str = Field("", max_length=5000)
-    contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
+    contacts: list[ClientContactIn] = Field(default_factory=list, max_length=50)
 
 
 class ContactOut(Schema):
@@ -277,7 +277,7 @@ class TaskOut(Schema):
         return obj.supervising_attorney.display_name if obj.supervising_attorney else None
 
 
-class MoveOut(Schema):
+class TaskMoveOut(Schema):
     to: str
     label: str
     note_required: bool
@@ -294,7 +294,7 @@ class TaskDetailOut(TaskOut):
     `shown_documents`."""
 
     instructions: str
-    moves: list[MoveOut]
+    moves: list[TaskMoveOut]
     comments: list[CommentOut] = Field(..., alias="shown_comments")
     documents: list[AttachmentOut] = Field(..., alias="shown_documents")
 

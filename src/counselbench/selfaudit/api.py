@@ -13,8 +13,6 @@ from counselbench.selfaudit.schemas import (
     AuditPatch,
     ChoiceIn,
     EntriesIn,
-    EntryOut,
-    EntryPatch,
     FitAnswerIn,
     FitAnswerOut,
     HitListWithFitOut,
@@ -30,6 +28,8 @@ from counselbench.selfaudit.schemas import (
     TaskCategoryIn,
     TaskCategoryOut,
     TaskCategoryPatch,
+    TaskEntryOut,
+    TaskEntryPatch,
 )
 
 router = Router(tags=["self-audit"])
@@ -122,7 +122,7 @@ def set_participant(request: ActorRequest, audit_id: int, payload: ParticipantIn
 
 @router.get(
     "/audits/{int:audit_id}/entries",
-    response=list[EntryOut],
+    response=list[TaskEntryOut],
     summary="The task log (staff see only their own entries)",
 )
 @paginate
@@ -141,7 +141,7 @@ def list_entries(
 
 @router.post(
     "/audits/{int:audit_id}/entries",
-    response={201: list[EntryOut]},
+    response={201: list[TaskEntryOut]},
     summary="Add entries in bulk: all or nothing, errors name entries.N.field",
 )
 def add_entries(request: ActorRequest, audit_id: int, payload: EntriesIn):
@@ -155,9 +155,11 @@ def add_entries(request: ActorRequest, audit_id: int, payload: EntriesIn):
 
 
 @router.patch(
-    "/audits/{int:audit_id}/entries/{int:entry_id}", response=EntryOut, summary="Change an entry"
+    "/audits/{int:audit_id}/entries/{int:entry_id}",
+    response=TaskEntryOut,
+    summary="Change an entry",
 )
-def update_entry(request: ActorRequest, audit_id: int, entry_id: int, payload: EntryPatch):
+def update_entry(request: ActorRequest, audit_id: int, entry_id: int, payload: TaskEntryPatch):
     return services.update_entry(
         request.actor,
         audit_id=audit_id,

@@ -54,7 +54,7 @@ class AuditDetailOut(AuditOut):
     participants: list[ParticipantOut]
 
 
-class EntryIn(InputSchema):
+class TaskEntryIn(InputSchema):
     user_id: ObjectId
     date: dt.date
     minutes: StrictInt = Field(description="Positive; at most 24 h per person per day")
@@ -63,17 +63,17 @@ class EntryIn(InputSchema):
 
 
 class EntriesIn(InputSchema):
-    entries: list[EntryIn] = Field(min_length=1, max_length=1000)
+    entries: list[TaskEntryIn] = Field(min_length=1, max_length=1000)
 
 
-class EntryPatch(InputSchema):
+class TaskEntryPatch(InputSchema):
     date: dt.date | None = None
     minutes: StrictInt | None = None
     description: str | None = Field(None, max_length=500)
     category_id: ObjectId | None = None
 
 
-class EntryOut(Schema):
+class TaskEntryOut(Schema):
     id: int
     user_id: int
     date: dt.date
@@ -161,7 +161,7 @@ class ImportOut(Schema):
     valid_rows: int
     uncategorized_rows: int
     errors: list[ImportRowErrorOut]
-    sample: list[EntryIn] = Field(description="The first valid rows as they would be saved")
+    sample: list[TaskEntryIn] = Field(description="The first valid rows as they would be saved")
     imported: int = Field(description="0 for a preview")
 
 

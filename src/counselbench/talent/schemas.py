@@ -306,7 +306,7 @@ class ScorecardIn(InputSchema):
     notes: str = Field("", max_length=5000)
 
 
-class QuestionOut(Schema):
+class ScorecardQuestionOut(Schema):
     key: str
     text: str
     weak: str
@@ -325,7 +325,7 @@ class ProviderOut(Schema):
 
 
 class ProviderDetailOut(ProviderOut):
-    questions: list[QuestionOut]
+    questions: list[ScorecardQuestionOut]
     traits: dict[str, str]
     notes: str
     evaluated_by: str | None

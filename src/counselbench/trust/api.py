@@ -134,7 +134,7 @@ def get_ledger(request: ActorRequest, ledger_id: int):
 # --- Journal entries ------------------------------------------------------------------------
 
 
-class EntryIn(InputSchema):
+class TrustEntryIn(InputSchema):
     kind: EntryKind = Field(..., description="deposit, disbursement, earned_fee or bank_fee")
     ledger_id: ObjectId
     amount_cents: int = Amount
@@ -155,7 +155,7 @@ class EntryIn(InputSchema):
     )
 
 
-class EntryOut(Schema):
+class TrustEntryOut(Schema):
     id: int
     account_id: int
     ledger_id: int
@@ -196,7 +196,7 @@ def _entries(request: ActorRequest):
     return visible(request.auth, TrustTransaction).annotate(reversed=Exists(reversal))
 
 
-@router.get("/trust/transactions", response=list[EntryOut], summary="The trust journal")
+@router.get("/trust/transactions", response=list[TrustEntryOut], summary="The trust journal")
 @paginate
 def list_entries(request: ActorRequest, filters: Query[EntryFilters]):
     rows = _entries(request).order_by("-sequence")
@@ -212,10 +212,10 @@ def list_entries(request: ActorRequest, filters: Query[EntryFilters]):
 
 @router.post(
     "/trust/transactions",
-    response={201: EntryOut},
+    response={201: TrustEntryOut},
     summary="Post a deposit (billing) or money out (an owner or attorney authorizes)",
 )
-def post_entry(request: ActorRequest, payload: EntryIn):
+def post_entry(request: ActorRequest, payload: TrustEntryIn):
     fields = payload.dict()
     kind = fields.pop("kind")
     data = journal.EntryInput(**fields)
@@ -226,7 +226,7 @@ def post_entry(request: ActorRequest, payload: EntryIn):
     return Status(201, _entries(request).get(pk=entry.pk))
 
 
-@router.get("/trust/transactions/{int:entry_id}", response=EntryOut)
+@router.get("/trust/transactions/{int:entry_id}", response=TrustEntryOut)
 def get_entry(request: ActorRequest, entry_id: int):
     fetch(request.auth, TrustTransaction, pk=entry_id)
     return _entries(request).get(pk=entry_id)
@@ -234,7 +234,7 @@ def get_entry(request: ActorRequest, entry_id: int):
 
 @router.post(
     "/trust/transactions/{int:entry_id}/reverse",
-    response={201: EntryOut},
+    response={201: TrustEntryOut},
     summary="Correct an entry with a reversing entry (an owner or attorney)",
 )
 def reverse(request: ActorRequest, entry_id: int, payload: ReverseIn):
@@ -311,7 +311,7 @@ def ask(request: ActorRequest, payload: RequestIn):
 
 @router.post(
     "/trust/requests/{int:request_id}/approve",
-    response={201: EntryOut},
+    response={201: TrustEntryOut},
     summary="Approve a request: the entry is posted now (an owner or attorney)",
 )
 def approve(request: ActorRequest, request_id: int, payload: DecisionIn):
@@ -359,7 +359,7 @@ class BankCsvIn(InputSchema):
     csv: str = Field(..., max_length=5 * 1024 * 1024, description="The bank's CSV export")
 
 
-class ClearIn(InputSchema):
+class ReconciliationClearIn(InputSchema):
     entry_ids: list[ObjectId] = Field(..., min_length=1, max_length=10_000)
 
 
@@ -478,7 +478,7 @@ def remove_bank_line(request: ActorRequest, reconciliation_id: int, line_id: int
     response={201: list[BankLineOut]},
     summary="Mark journal entries as on the statement (read from paper)",
 )
-def clear(request: ActorRequest, reconciliation_id: int, payload: ClearIn):
+def clear(request: ActorRequest, reconciliation_id: int, payload: ReconciliationClearIn):
     made = reconciliation.clear_entries(
         request.auth,
         reconciliation_id=reconciliation_id,

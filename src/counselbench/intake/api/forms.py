@@ -23,7 +23,7 @@ class ChoiceSchema(Schema):
     es: str = Field("", max_length=120)
 
 
-class QuestionOut(Schema):
+class IntakeQuestionOut(Schema):
     id: int
     position: int
     key: str
@@ -44,7 +44,7 @@ class FormOut(Schema):
     active: bool
     typical_value_cents: int
     created_at: dt.datetime
-    questions: list[QuestionOut]
+    questions: list[IntakeQuestionOut]
 
 
 class QuestionIn(InputSchema):
@@ -131,7 +131,7 @@ def update_form(request: ActorRequest, form_id: int, payload: FormPatch):
 
 @router.post(
     "/intake/forms/{int:form_id}/questions",
-    response={201: QuestionOut},
+    response={201: IntakeQuestionOut},
     summary="Add a question to a form (owner)",
 )
 def add_question(request: ActorRequest, form_id: int, payload: QuestionIn):
@@ -141,7 +141,7 @@ def add_question(request: ActorRequest, form_id: int, payload: QuestionIn):
 
 @router.put(
     "/intake/questions/{int:question_id}",
-    response=QuestionOut,
+    response=IntakeQuestionOut,
     summary="Replace a question (owner)",
 )
 def update_question(request: ActorRequest, question_id: int, payload: QuestionIn):

@@ -75,7 +75,7 @@ class LeadOut(Schema):
         return bool(getattr(obj, "overdue", False))
 
 
-class EventOut(Schema):
+class LeadEventOut(Schema):
     kind: str
     from_stage: str
     to_stage: str
@@ -97,7 +97,7 @@ class LeadDetailOut(LeadOut):
     conflict_cleared_at: datetime | None
     first_contact_by: PersonOut | None
     allowed_moves: list[str]
-    events: list[EventOut]
+    events: list[LeadEventOut]
 
     @staticmethod
     def resolve_allowed_moves(obj: Lead) -> list[str]:
@@ -154,18 +154,18 @@ class LeadPatch(InputSchema):
     urgency: Urgency | None = None
 
 
-class TransitionIn(InputSchema):
+class LeadTransitionIn(InputSchema):
     to: LeadState
     note: str = Field("", max_length=2000)
     reason: str = Field("", max_length=300, description="Required for not_retained")
 
 
-class ContactIn(InputSchema):
+class LeadContactIn(InputSchema):
     channel: str = Field(..., description=", ".join(services.CONTACT_CHANNELS))
     note: str = Field("", max_length=2000)
 
 
-class ClearIn(InputSchema):
+class LeadConflictClearIn(InputSchema):
     reason: str = Field(..., max_length=2000)
 
 
@@ -298,7 +298,7 @@ def update_lead(request: ActorRequest, lead_id: int, payload: LeadPatch):
     response=LeadDetailOut,
     summary="Move the lead (not_retained needs a reason; retained comes with /convert)",
 )
-def transition(request: ActorRequest, lead_id: int, payload: TransitionIn):
+def transition(request: ActorRequest, lead_id: int, payload: LeadTransitionIn):
     services.transition(
         request.auth,
         lead_id=lead_id,
@@ -315,7 +315,7 @@ def transition(request: ActorRequest, lead_id: int, payload: TransitionIn):
     response=LeadDetailOut,
     summary="Record a contact with the prospect (the first one is the response time)",
 )
-def record_contact(request: ActorRequest, lead_id: int, payload: ContactIn):
+def record_contact(request: ActorRequest, lead_id: int, payload: LeadContactIn):
     services.record_contact(
         request.auth, lead_id=lead_id, channel=payload.channel, note=payload.note, request=request
     )
@@ -327,7 +327,7 @@ def record_contact(request: ActorRequest, lead_id: int, payload: ContactIn):
     response=LeadDetailOut,
     summary="Clear the conflict flag with a reason (owners and attorneys)",
 )
-def clear_conflict(request: ActorRequest, lead_id: int, payload: ClearIn):
+def clear_conflict(request: ActorRequest, lead_id: int, payload: LeadConflictClearIn):
     services.clear_conflict(request.auth, lead_id=lead_id, reason=payload.reason, request=request)
     return _detail(request, lead_id)
 

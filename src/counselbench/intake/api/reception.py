@@ -38,7 +38,7 @@ class PersonOut(Schema):
     name: str = Field(..., alias="display_name")
 
 
-class EntryIn(InputSchema):
+class ReceptionEntryIn(InputSchema):
     organization_id: ObjectId | None = Field(
         None, description="The firm (a contractor working several firms' front desks)"
     )
@@ -62,7 +62,7 @@ class EntryIn(InputSchema):
     )
 
 
-class EntryPatch(InputSchema):
+class ReceptionEntryPatch(InputSchema):
     caller_name: str | None = Field(None, max_length=200)
     number: str | None = Field(None, max_length=40)
     reason: str | None = Field(None, max_length=200)
@@ -75,7 +75,7 @@ class EntryPatch(InputSchema):
     take_message: bool = False
 
 
-class EntryOut(Schema):
+class ReceptionEntryOut(Schema):
     id: int
     organization_id: int
     channel: str
@@ -199,7 +199,7 @@ def _entry(request: ActorRequest, entry_id: int) -> ReceptionEntry:
     return services.log_rows(request.auth).get(pk=entry_id)
 
 
-@router.get("/reception/log", response=list[EntryOut], summary="The reception log")
+@router.get("/reception/log", response=list[ReceptionEntryOut], summary="The reception log")
 @paginate
 def list_log(request: ActorRequest, filters: Query[LogFilters]):
     rows = services.log_rows(request.auth)
@@ -216,24 +216,26 @@ def list_log(request: ActorRequest, filters: Query[LogFilters]):
     return rows.order_by("-started_at", "-pk")
 
 
-@router.post("/reception/log", response={201: EntryOut}, summary="Log a call or chat")
-def log_entry(request: ActorRequest, payload: EntryIn):
+@router.post("/reception/log", response={201: ReceptionEntryOut}, summary="Log a call or chat")
+def log_entry(request: ActorRequest, payload: ReceptionEntryIn):
     data: dict[str, Any] = payload.dict()
     data["external_id"] = data.pop("call_id")
     entry = services.log_entry(request.auth, data=data)
     return Status(201, _entry(request, entry.pk))
 
 
-@router.get("/reception/log/{int:entry_id}", response=EntryOut)
+@router.get("/reception/log/{int:entry_id}", response=ReceptionEntryOut)
 def get_entry(request: ActorRequest, entry_id: int):
     fetch(request.auth, ReceptionEntry, pk=entry_id)
     return _entry(request, entry_id)
 
 
 @router.patch(
-    "/reception/log/{int:entry_id}", response=EntryOut, summary="Complete or correct an entry"
+    "/reception/log/{int:entry_id}",
+    response=ReceptionEntryOut,
+    summary="Complete or correct an entry",
 )
-def update_entry(request: ActorRequest, entry_id: int, payload: EntryPatch):
+def update_entry(request: ActorRequest, entry_id: int, payload: ReceptionEntryPatch):
     data = payload.dict(exclude_unset=True)
     services.update_entry(request.auth, entry_id=entry_id, data=data)
     return _entry(request, entry_id)

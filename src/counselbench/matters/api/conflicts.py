@@ -22,7 +22,7 @@ class ConflictCheckIn(InputSchema):
     )
 
 
-class ClearIn(InputSchema):
+class ConflictClearIn(InputSchema):
     reason: str = Field(..., max_length=services.REASON_LIMIT)
 
 
@@ -122,7 +122,7 @@ def list_conflict_checks(request: ActorRequest, matter_id: int):
     response=ConflictCheckOut,
     summary="Clear a check's possible conflicts, with the reason (owners and attorneys)",
 )
-def clear_conflict(request: ActorRequest, check_id: int, payload: ClearIn):
+def clear_conflict(request: ActorRequest, check_id: int, payload: ConflictClearIn):
     check = services.clear_conflict(
         request.actor, check_id=check_id, reason=payload.reason, request=request
     )
