@@ -30,7 +30,7 @@ from counselbench.access.policy import (
     visible,
 )
 from counselbench.billing.models import LOCKED_STATES, TimeEntry
-from counselbench.core.errors import NotFound
+from counselbench.core.errors import DomainError, NotFound
 from counselbench.engagements.models import BillingModel, Engagement, EngagementState
 from counselbench.insights.models import SatisfactionSurvey
 from counselbench.insights.services.periods import (
@@ -386,14 +386,18 @@ class Baseline:
     weekly_minutes: Decimal  # attorney minutes a week on outsourceable categories
 
 
-def audit_baseline(organization: Organization, today: date) -> Baseline | None:
-    """The firm's most recent finished self-audit, as attorney minutes a week on work below an
-    attorney's level."""
-    audit = (
+def latest_audit(organization: Organization, today: date) -> AuditPeriod | None:
+    """The firm's most recent finished self-audit: the baseline outsourcing is measured by."""
+    return (
         AuditPeriod.objects.filter(organization=organization, ends_on__lt=today)
         .order_by("-ends_on", "-pk")
         .first()
     )
+
+
+def audit_baseline(organization: Organization, today: date) -> Baseline | None:
+    """The latest audit as attorney minutes a week on work below an attorney's level."""
+    audit = latest_audit(organization, today)
     if audit is None:
         return None
     minutes = (
@@ -409,14 +413,9 @@ def audit_baseline(organization: Organization, today: date) -> Baseline | None:
 
 def in_house_annual_cents(actor: Actor, organization: Organization, today: date) -> int | None:
     """The ROI model's in-house cost a year for the latest audit's chosen process."""
-    from counselbench.core.errors import DomainError
     from counselbench.selfaudit.services.planning import roi
 
-    audit = (
-        AuditPeriod.objects.filter(organization=organization, ends_on__lt=today)
-        .order_by("-ends_on", "-pk")
-        .first()
-    )
+    audit = latest_audit(organization, today)
     if audit is None:
         return None
     try:
