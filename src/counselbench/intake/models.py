@@ -216,6 +216,8 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["organization", "stage", "created_at"], name="lead_board"),
             models.Index(fields=["organization", "created_at"], name="lead_firm_created"),
+            # Insights: the leads converted in a date range (case velocity).
+            models.Index(fields=["organization", "converted_at"], name="lead_firm_converted"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stage__in=LeadState.values), name="lead_stage"),

@@ -98,7 +98,9 @@ class TimeEntry(models.Model):
         indexes = [
             models.Index(fields=["organization", "state", "date"], name="time_firm_state_date"),
             models.Index(fields=["author", "date"], name="time_author_date"),
-            models.Index(fields=["engagement", "state"], name="time_engagement_state"),
+            # An engagement's approved minutes over a date range (insights, bench/insights.py);
+            # also serves what (engagement, state) did.
+            models.Index(fields=["engagement", "state", "date"], name="time_engagement_state_date"),
         ]
         constraints = [
             models.CheckConstraint(
