@@ -84,3 +84,12 @@ def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/htmx-2.0.11/htmx.min.js" in manifest
+    # Served compressed: the Brotli and gzip copies hold exactly the file.
+    import gzip
+
+    import brotli
+
+    htmx = tmp_path / "static" / "vendor" / "htmx-2.0.11" / "htmx.min.js"
+    original = htmx.read_bytes()
+    assert brotli.decompress(htmx.with_name(htmx.name + ".br").read_bytes()) == original
+    assert gzip.decompress(htmx.with_name(htmx.name + ".gz").read_bytes()) == original
