@@ -48,7 +48,7 @@ steps = st.lists(
         st.integers(min_value=0, max_value=50),  # which earlier entry a reversal names
     ),
     min_size=1,
-    max_size=12,
+    max_size=8,  # long enough to deposit, move, reverse and overdraw across three ledgers
 )
 
 
