@@ -99,6 +99,7 @@ class Client(threading.Thread):
         self.port, self.index, self.threads = port, index, threads
         self.rate, self.start_at, self.total = rate, start, total
         self.latencies: list[float] = []
+        self.by_slice: dict[int, list[float]] = {}  # 10 s slices of the schedule → latencies
         self.accepted = 0
         self.statuses: dict[int, int] = {}
         self.errors = 0
@@ -148,7 +149,9 @@ class Client(threading.Thread):
             except (OSError, http.client.HTTPException):
                 self.errors += 1
                 continue
-            self.latencies.append((time.perf_counter() - due) * 1000)
+            latency = (time.perf_counter() - due) * 1000
+            self.latencies.append(latency)
+            self.by_slice.setdefault(int(k / self.rate // 10), []).append(latency)
             self.statuses[status] = self.statuses.get(status, 0) + 1
             if status == 302 and "/details/" in location:
                 self.accepted += 1
@@ -239,6 +242,20 @@ def main() -> int:
         return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))], 1)
 
     lost = accepted - counted["leads"]
+    slices: dict[int, list[float]] = {}
+    for c in clients:
+        for index, values in c.by_slice.items():
+            slices.setdefault(index, []).extend(values)
+    timeline = []
+    for index in sorted(slices):
+        values = sorted(slices[index])
+        timeline.append(
+            {
+                "seconds": f"{index * 10}-{index * 10 + 10}",
+                "p50_ms": round(values[len(values) // 2], 1),
+                "p99_ms": round(values[min(len(values) - 1, int(0.99 * len(values)))], 1),
+            }
+        )
     report = {
         "benchmark": "public intake step one, POST /intake/<firm>/start/, open loop",
         "scheduled": total,
@@ -255,6 +272,7 @@ def main() -> int:
         "p95_ms": pct(95),
         "p99_ms": pct(99),
         "max_ms": round(latencies[-1], 1) if latencies else None,
+        "by_10_seconds": timeline,
         "goal_p99_ms": GOAL_P99_MS,
         "meets_goal": lost == 0 and accepted == total and pct(99) <= GOAL_P99_MS,
         "settings": {

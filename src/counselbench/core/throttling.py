@@ -2,7 +2,7 @@
 
 django-ninja's own throttles keep a list of every request's timestamp per caller and rewrite it
 on each request, so their cost grows with the allowed rate. A counter per caller per window costs
-the same at 60/m as at 60 000/m, and `incr` is atomic on Redis, so several app servers sharing
+the same at 60/m as at 60 000/m, and `INCR` is atomic on Redis, so several app servers sharing
 REDIS_URL enforce one limit together.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
@@ -24,6 +25,28 @@ def parse_rate(rate: str) -> tuple[int, int]:
         return int(count), _PERIODS[period.strip()[0]]
     except (ValueError, KeyError, IndexError):
         raise ValueError(f"Rate {rate!r} is not N/s, N/m, N/h or N/d") from None
+
+
+def hit(key: str, *, timeout: int) -> int:
+    """Count one more hit on the counter `key` (made with `timeout` seconds to live) and return
+    the count. On Redis it is one round trip, INCR and EXPIRE in one MULTI/EXEC (Django's
+    `add` then `incr` took three: SET NX, EXISTS, INCR); elsewhere add-then-incr, which the
+    local-memory and database caches do under their own lock."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+        pipe = client.pipeline(transaction=True)
+        pipe.incr(full_key)
+        pipe.expire(full_key, timeout)
+        count, _ = pipe.execute()
+        return int(count)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 class FixedWindowThrottle(BaseThrottle):
@@ -43,12 +66,7 @@ class FixedWindowThrottle(BaseThrottle):
         now = time.time()
         window = int(now // self.period)
         key = f"cb:throttle:{self.scope}:{caller}:{window}"
-        cache.add(key, 0, timeout=self.period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=self.period + 1)
-            count = 1
+        count = hit(key, timeout=self.period + 1)
         self._wait = (window + 1) * self.period - now
         return count <= self.limit
 

@@ -144,8 +144,12 @@ class Lead(models.Model):
     """A prospective client (ABA Model Rule 1.18). Step one gives the names the conflict check
     needs; step two the details."""
 
+    # No index of its own: the composite indexes below all start with it.
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="leads"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="leads",
+        db_index=False,
     )
     form = models.ForeignKey(
         IntakeForm, on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
@@ -185,7 +189,7 @@ class Lead(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats"
     )
-    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    fingerprint = models.CharField(max_length=64, blank=True)  # indexed with the firm (Meta)
     stage = models.CharField(max_length=20, choices=LeadState.choices, default="new")
     not_retained_reason = models.CharField(max_length=300, blank=True)
     assigned_to = models.ForeignKey(
@@ -216,6 +220,11 @@ class Lead(models.Model):
         indexes = [
             models.Index(fields=["organization", "stage", "created_at"], name="lead_board"),
             models.Index(fields=["organization", "created_at"], name="lead_firm_created"),
+            # The repeat check on every submission: this firm's leads with the same name and
+            # practice area in the last day, found directly (not among all of the day's leads).
+            models.Index(
+                fields=["organization", "fingerprint", "created_at"], name="lead_firm_fingerprint"
+            ),
             # Insights: the leads converted in a date range (case velocity).
             models.Index(fields=["organization", "converted_at"], name="lead_firm_converted"),
         ]
