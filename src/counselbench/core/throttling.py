@@ -35,7 +35,9 @@ def hit(key: str, *, timeout: int) -> int:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(full_key, write=True)
+        # Django's Redis client (the connection pool it keeps): not in its documented API, so
+        # tests/core/test_throttling.py runs this against a real Redis.
+        client = backend._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
         pipe = client.pipeline(transaction=True)
         pipe.incr(full_key)
         pipe.expire(full_key, timeout)
