@@ -274,3 +274,68 @@ def test_months_are_signed_off_in_order_and_a_closed_month_is_not_started_again(
             cast.actor("owner"), account_id=books.account.pk, month=made.month - timedelta(days=40)
         )
     assert closed.value.code == "period_locked" and closed.value.fields[0].path == "month"
+
+
+def test_a_month_opens_from_the_last_signed_off_months_frozen_figures(cast, books):
+    """Items outstanding across month ends: a check written two months ago clears only this
+    month, a deposit made at last month's end is in transit; the two earlier months are signed
+    off in order. This month's figures, opened from last month's snapshot, are exactly those
+    computed from the first entry, and they do come from the snapshot (the account's past is
+    not read again: bench/trust.py --history-months)."""
+    owner = cast.actor("owner")
+    last = last_month()
+    two_ago = (last - timedelta(days=1)).replace(day=1)
+    this = TODAY().replace(day=1)
+
+    def deposit(ledger, cents, on):
+        return journal.deposit(owner, data=entry(ledger, cents, on=on))
+
+    def check(ledger, cents, on):
+        return journal.withdraw(
+            owner, kind=EntryKind.DISBURSEMENT, data=entry(ledger, cents, on=on, reference="51")
+        )
+
+    first = [deposit(books.ledger, 500_000, two_ago + timedelta(days=1))]
+    first.append(deposit(books.other_ledger, 200_000, two_ago + timedelta(days=9)))
+    old_check = check(books.ledger, 75_000, two_ago + timedelta(days=19))
+    second = [deposit(books.ledger, 100_000, last + timedelta(days=4))]
+    second.append(check(books.other_ledger, 30_000, last + timedelta(days=11)))
+    in_transit = deposit(books.ledger, 40_000, reconciliation.month_end(last))
+    latest = deposit(books.other_ledger, 10_000, TODAY())
+
+    for month, cleared, statement in (
+        (two_ago, first, 700_000),
+        (last, second, 770_000),
+    ):
+        made = reconciliation.start(
+            owner, account_id=books.account.pk, month=month, statement_balance_cents=statement
+        )
+        reconciliation.clear_entries(
+            owner, reconciliation_id=made.pk, entry_ids=[e.pk for e in cleared]
+        )
+        reconciliation.sign_off(owner, reconciliation_id=made.pk)
+    signed = reconciliation.opening(
+        reconciliation.start(owner, account_id=books.account.pk, month=this)
+    )
+    assert signed is not None and signed.month == last
+    assert [i["id"] for i in signed.snapshot["outstanding_checks"]] == [old_check.pk]
+    assert [i["id"] for i in signed.snapshot["outstanding_deposits"]] == [in_transit.pk]
+
+    now = type(signed).objects.get(account=books.account, month=this)
+    reconciliation.clear_entries(owner, reconciliation_id=now.pk, entry_ids=[old_check.pk])
+    reconciliation.set_statement_balance(
+        owner, reconciliation_id=now.pk, statement_balance_cents=770_000 - 75_000
+    )
+    opened = reconciliation.three_way(refreshed(now))
+    computed = reconciliation.three_way(refreshed(now), from_snapshot=False)
+    assert opened == computed
+    assert opened.journal_cents == 700_000 - 75_000 + 100_000 - 30_000 + 40_000 + 10_000
+    assert [i.id for i in opened.outstanding_deposits] == [in_transit.pk, latest.pk]
+    assert opened.outstanding_checks == []
+    assert opened.balanced
+
+    # The journal total is last month's frozen one plus this month's entries.
+    frozen = dict(signed.snapshot, journal_cents=signed.snapshot["journal_cents"] + 1)
+    type(signed).objects.filter(pk=signed.pk).update(snapshot=frozen)
+    assert reconciliation.three_way(refreshed(now)).journal_cents == opened.journal_cents + 1
+    assert reconciliation.three_way(now, from_snapshot=False).journal_cents == opened.journal_cents

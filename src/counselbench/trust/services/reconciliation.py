@@ -126,16 +126,64 @@ class ThreeWay:
         return {**asdict(self), **figures}
 
 
-def three_way(reconciliation: Reconciliation) -> ThreeWay:
+def opening(reconciliation: Reconciliation) -> Reconciliation | None:
+    """The account's latest month signed off before this one, whose frozen figures the month
+    opens from, or None (no month signed off yet, or an old snapshot without the figures).
+
+    Exact because what a snapshot froze cannot change afterwards: entries are never changed or
+    deleted, nothing is posted dated in a locked month (the posting checks `locked_through`
+    under the account's row lock, which the sign-off holds while it computes the snapshot), a
+    locked month's bank lines are never edited, and months are signed off in order, so every
+    month up to that one is locked."""
+    base = (
+        Reconciliation.objects.filter(
+            account_id=reconciliation.account_id,
+            month__lt=reconciliation.month,
+            state=ReconciliationState.LOCKED,
+        )
+        .order_by("-month")
+        .only("month", "snapshot")
+        .first()
+    )
+    if base is None or not all(key in base.snapshot for key in _OPENING_FIGURES):
+        return None
+    return base
+
+
+_OPENING_FIGURES = ("journal_cents", "ledgers", "outstanding_deposits", "outstanding_checks")
+
+
+def three_way(reconciliation: Reconciliation, *, from_snapshot: bool = True) -> ThreeWay:
     """The three balances as of the month's last day, from three records: the journal (the
     account's entries dated up to then, summed), the client ledgers (each ledger's own stored
     balance, less what was posted to it dated after the month), and the bank's statement
     adjusted by the entries no bank line of this month or before has cleared. A ledger whose
-    stored balance disagrees with its entries shows as a difference instead of vanishing."""
+    stored balance disagrees with its entries shows as a difference instead of vanishing.
+
+    The month opens from the last signed-off month's frozen figures (`opening`): its journal
+    total plus the entries dated since, and as outstanding candidates its outstanding items plus
+    the entries since. So the cost follows the months since the last sign-off, not the account's
+    age (bench/trust.py --history-months). `from_snapshot=False` computes from the first entry
+    (the tests compare both)."""
     account_id, end = reconciliation.account_id, month_end(reconciliation.month)
+    base = opening(reconciliation) if from_snapshot else None
     entries = TrustTransaction.objects.filter(account_id=account_id, date__lte=end)
-    journal = entries.aggregate(total=Sum("amount_cents"))["total"] or 0
-    touched = set(entries.values_list("ledger_id", flat=True).distinct())
+    if base is not None:
+        frozen = base.snapshot
+        recent = entries.filter(date__gt=month_end(base.month))
+        journal = frozen["journal_cents"] + (
+            recent.aggregate(total=Sum("amount_cents"))["total"] or 0
+        )
+        touched = {row["ledger_id"] for row in frozen["ledgers"]}
+        touched |= set(recent.values_list("ledger_id", flat=True).distinct())
+        carried = [
+            item["id"] for item in frozen["outstanding_deposits"] + frozen["outstanding_checks"]
+        ]
+        candidates = entries.filter(Q(pk__in=carried) | Q(date__gt=month_end(base.month)))
+    else:
+        journal = entries.aggregate(total=Sum("amount_cents"))["total"] or 0
+        touched = set(entries.values_list("ledger_id", flat=True).distinct())
+        candidates = entries
     later = dict(
         TrustTransaction.objects.filter(account_id=account_id, date__gt=end)
         .values("ledger_id")
@@ -155,7 +203,7 @@ def three_way(reconciliation: Reconciliation) -> ThreeWay:
         reconciliation__month__lte=reconciliation.month,
     )
     outstanding = (
-        entries.filter(~Exists(cleared))
+        candidates.filter(~Exists(cleared))
         .order_by("date", "sequence")
         .values("pk", "date", "amount_cents", "payee_payor", "reference", "sequence")
     )
