@@ -2,11 +2,12 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
+
+from tests.core.local_redis import needs_redis
 
 SNIPPET = """
 import django, logging
@@ -50,16 +51,8 @@ def test_the_redis_backend_needs_redis_url(tmp_path):
     assert result.returncode != 0 and "TASK_BACKEND=redis needs REDIS_URL" in result.stderr
 
 
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.mark.once  # a subprocess with its own SQLite file and Redis
-@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+@needs_redis
 def test_the_redis_backend_queues_in_redis_and_an_rq_worker_runs_the_job(tmp_path):
     """Enqueue through Django's tasks API into Redis, then drain it with a burst RQ worker."""
     body = """

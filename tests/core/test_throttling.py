@@ -3,23 +3,13 @@ local memory (the default) and Redis (REDIS_URL, shared by all app servers)."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 
-import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
 from counselbench.core.throttling import FixedWindowThrottle, hit
-
-
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
+from tests.core.local_redis import needs_redis
 
 REDIS = {
     "default": {
@@ -42,7 +32,7 @@ def test_counts_each_hit_in_local_memory():
     assert [hit(key, timeout=60) for _ in range(3)] == [1, 2, 3]
 
 
-@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+@needs_redis
 def test_on_redis_one_round_trip_counts_and_sets_the_expiry(monkeypatch):
     with override_settings(CACHES=REDIS):
         backend = caches["default"]
@@ -64,7 +54,7 @@ def test_on_redis_one_round_trip_counts_and_sets_the_expiry(monkeypatch):
         client.delete(full)
 
 
-@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+@needs_redis
 def test_a_throttle_on_redis_refuses_past_its_limit(rf):
     with override_settings(CACHES=REDIS):
         throttle = _PerTest("2/m")
