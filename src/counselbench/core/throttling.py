@@ -30,8 +30,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def hit(key: str, *, timeout: int) -> int:
     """Count one more hit on the counter `key` (made with `timeout` seconds to live) and return
     the count. On Redis it is one round trip, INCR and EXPIRE in one MULTI/EXEC (Django's
-    `add` then `incr` took three: SET NX, EXISTS, INCR); elsewhere add-then-incr, which the
-    local-memory and database caches do under their own lock."""
+    `add` then `incr` took three: SET NX, EXISTS, INCR). Elsewhere (the per-process
+    local-memory cache) `add` then `incr`, each atomic under that cache's lock."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
