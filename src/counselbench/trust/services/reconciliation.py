@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -126,6 +126,12 @@ class ThreeWay:
         return {**asdict(self), **figures}
 
 
+def _ledgers_in(entries: QuerySet[TrustTransaction]) -> set[int]:
+    # order_by(): the model's default ordering (sequence) would otherwise join the DISTINCT and
+    # return a row per entry.
+    return set(entries.order_by().values_list("ledger_id", flat=True).distinct())
+
+
 def opening(reconciliation: Reconciliation) -> Reconciliation | None:
     """The account's latest month signed off before this one, whose frozen figures the month
     opens from, or None (no month signed off yet, or an old snapshot without the figures).
@@ -175,14 +181,14 @@ def three_way(reconciliation: Reconciliation, *, from_snapshot: bool = True) -> 
             recent.aggregate(total=Sum("amount_cents"))["total"] or 0
         )
         touched = {row["ledger_id"] for row in frozen["ledgers"]}
-        touched |= set(recent.values_list("ledger_id", flat=True).distinct())
+        touched |= _ledgers_in(recent)
         carried = [
             item["id"] for item in frozen["outstanding_deposits"] + frozen["outstanding_checks"]
         ]
         candidates = entries.filter(Q(pk__in=carried) | Q(date__gt=month_end(base.month)))
     else:
         journal = entries.aggregate(total=Sum("amount_cents"))["total"] or 0
-        touched = set(entries.values_list("ledger_id", flat=True).distinct())
+        touched = _ledgers_in(entries)
         candidates = entries
     later = dict(
         TrustTransaction.objects.filter(account_id=account_id, date__gt=end)
@@ -202,6 +208,11 @@ def three_way(reconciliation: Reconciliation, *, from_snapshot: bool = True) -> 
         reconciliation__account_id=account_id,
         reconciliation__month__lte=reconciliation.month,
     )
+    if base is not None:
+        # A bank line is dated in its month and clears an entry dated no later, so no line of a
+        # month up to the base clears an entry dated after it; and the carried items were not
+        # cleared by those months (frozen). Only later months' lines can clear a candidate.
+        cleared = cleared.filter(reconciliation__month__gt=base.month)
     outstanding = (
         candidates.filter(~Exists(cleared))
         .order_by("date", "sequence")
