@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -322,6 +323,21 @@ def shot(artifacts: Path) -> Callable[[Page, str], Path]:
 
 
 DEMO_PASSWORD = "counselbench-demo"
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def new_tab(
+    browser: Browser, server: Server, console: ConsoleLog, viewport: dict[str, int] = DESKTOP
+) -> Iterator[Page]:
+    """A tab in a browser context of its own (its own sign-in), console watched, closed after."""
+    context = browser.new_context(base_url=server.base_url, viewport=viewport)
+    context.set_default_timeout(15_000)
+    console.watch(context)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:

@@ -15,25 +15,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import DESKTOP, ConsoleLog, Server
+from tests.e2e.conftest import PHONE, ConsoleLog, Server, new_tab, sign_in
 
 OWNER_EMAIL = "dana.whitfield@whitfieldmoreno.example"
-OWNER_PASSWORD = "counselbench-demo"
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
 def tab(browser: Browser, server: Server, console: ConsoleLog) -> Iterator[Page]:
-    context: BrowserContext = browser.new_context(base_url=server.base_url, viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    console.watch(context)
-    page = context.new_page()
-    try:
+    with new_tab(browser, server, console) as page:
         yield page
-    finally:
-        context.close()
 
 
 def _figures(tab: Page) -> dict:
@@ -41,10 +33,7 @@ def _figures(tab: Page) -> dict:
 
 
 def test_1_the_owner_reads_last_months_recovered_hours(tab: Page, shot) -> None:
-    tab.goto("/accounts/login/")
-    tab.fill("input[name=login]", OWNER_EMAIL)
-    tab.fill("input[name=password]", OWNER_PASSWORD)
-    tab.locator("form[action='/accounts/login/']").get_by_role("button", name="Sign In").click()
+    sign_in(tab, OWNER_EMAIL)
     tab.get_by_role("link", name="Insights").click()
     expect(tab).to_have_url(re.compile(r"/insights/$"))
     expect(tab.get_by_role("heading", name="Insights", level=1)).to_be_visible()
@@ -104,23 +93,13 @@ def test_4_every_charts_csv_holds_the_figures_behind_it(tab: Page) -> None:
 
 
 def test_5_the_dashboard_fits_a_phone(browser: Browser, server: Server, console: ConsoleLog, shot):
-    context = browser.new_context(base_url=server.base_url, viewport=PHONE)
-    console.watch(context)
-    page = context.new_page()
-    try:
-        page.goto("/accounts/login/")
-        page.fill("input[name=login]", OWNER_EMAIL)
-        page.fill("input[name=password]", OWNER_PASSWORD)
-        page.locator("form[action='/accounts/login/']").get_by_role(
-            "button", name="Sign In"
-        ).click()
+    with new_tab(browser, server, console, viewport=PHONE) as page:
+        sign_in(page, OWNER_EMAIL)
         page.goto("/insights/")
         expect(page.locator("article.signal-bottleneck")).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"the dashboard is {width}px wide on a phone"
         shot(page, "insights-phone")
-    finally:
-        context.close()
 
 
 def test_6_no_console_errors_in_insights(console: ConsoleLog) -> None:
