@@ -189,16 +189,7 @@ def update_entry(
         entry.minutes, entry.date = merged.minutes, merged.date
         entry.description, entry.billable = merged.description.strip(), merged.billable
         entry.state, entry.rejection_reason = EntryState.DRAFT, ""  # a rejected entry, reworked
-        entry.save(
-            update_fields=[
-                "minutes",
-                "date",
-                "description",
-                "billable",
-                "state",
-                "rejection_reason",
-            ]
-        )
+        entry.save(update_fields=[*EDITABLE, "state", "rejection_reason"])
         after = {name: getattr(entry, name) for name in EDITABLE}
         log.record(
             "time.updated",

@@ -174,9 +174,14 @@ def three_way(reconciliation: Reconciliation, *, from_snapshot: bool = True) -> 
     account_id, end = reconciliation.account_id, month_end(reconciliation.month)
     base = opening(reconciliation) if from_snapshot else None
     entries = TrustTransaction.objects.filter(account_id=account_id, date__lte=end)
+    cleared = BankStatementLine.objects.filter(
+        entry_id=OuterRef("pk"),
+        reconciliation__account_id=account_id,
+        reconciliation__month__lte=reconciliation.month,
+    )
     if base is not None:
-        frozen = base.snapshot
-        recent = entries.filter(date__gt=month_end(base.month))
+        frozen, since = base.snapshot, month_end(base.month)
+        recent = entries.filter(date__gt=since)
         journal = frozen["journal_cents"] + (
             recent.aggregate(total=Sum("amount_cents"))["total"] or 0
         )
@@ -185,7 +190,11 @@ def three_way(reconciliation: Reconciliation, *, from_snapshot: bool = True) -> 
         carried = [
             item["id"] for item in frozen["outstanding_deposits"] + frozen["outstanding_checks"]
         ]
-        candidates = entries.filter(Q(pk__in=carried) | Q(date__gt=month_end(base.month)))
+        candidates = entries.filter(Q(pk__in=carried) | Q(date__gt=since))
+        # A bank line is dated in its month and clears an entry dated no later, so no line of a
+        # month up to the base clears an entry dated after it; and the carried items were not
+        # cleared by those months (frozen). Only later months' lines can clear a candidate.
+        cleared = cleared.filter(reconciliation__month__gt=base.month)
     else:
         journal = entries.aggregate(total=Sum("amount_cents"))["total"] or 0
         touched = _ledgers_in(entries)
@@ -203,16 +212,6 @@ def three_way(reconciliation: Reconciliation, *, from_snapshot: bool = True) -> 
         balance = ledger.balance_cents - later.get(ledger.pk, 0)
         if ledger.pk in touched or balance != 0:
             ledgers.append(LedgerBalance(ledger.pk, str(ledger), balance))
-    cleared = BankStatementLine.objects.filter(
-        entry_id=OuterRef("pk"),
-        reconciliation__account_id=account_id,
-        reconciliation__month__lte=reconciliation.month,
-    )
-    if base is not None:
-        # A bank line is dated in its month and clears an entry dated no later, so no line of a
-        # month up to the base clears an entry dated after it; and the carried items were not
-        # cleared by those months (frozen). Only later months' lines can clear a candidate.
-        cleared = cleared.filter(reconciliation__month__gt=base.month)
     outstanding = (
         candidates.filter(~Exists(cleared))
         .order_by("date", "sequence")
@@ -514,13 +513,11 @@ def remove_bank_line(
     actor: Actor, *, reconciliation_id: int, line_id: int, request: HttpRequest | None = None
 ) -> None:
     reconciliation = _open(actor, reconciliation_id)
-    line = reconciliation.bank_lines.filter(pk=line_id).first()
-    if line is None:
-        raise Invalid.field("line_id", "No such line in this reconciliation.")
     with transaction.atomic():
-        deleted, _ = reconciliation.bank_lines.filter(pk=line_id).delete()
-        if not deleted:
+        line = reconciliation.bank_lines.select_for_update().filter(pk=line_id).first()
+        if line is None:
             raise Invalid.field("line_id", "No such line in this reconciliation.")
+        line.delete()
         _log(
             actor,
             "trust.bank_line_removed",
