@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from counselbench.access.models import AccessLogEntry
 from counselbench.core.errors import Invalid, PermissionDenied, RuleViolation
-from counselbench.trust.models import EntryKind, ReconciliationState
+from counselbench.trust.models import BankStatementLine, EntryKind, ReconciliationState
 from counselbench.trust.services import accounts, journal, reconciliation
 from tests.trust.conftest import TODAY, entry, grant_billing, refreshed
 
@@ -345,11 +348,29 @@ def test_the_ledgers_a_month_touched_are_read_once_each_not_once_per_entry(cast,
     """The DISTINCT over the month's ledgers had the entries' default ordering (sequence) in it,
     so it returned a row per entry: 1.3 million on an account with a year's history."""
     made, _ = month
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for from_snapshot in (True, False):
         with CaptureQueriesContext(connection) as queries:
             reconciliation.three_way(refreshed(made), from_snapshot=from_snapshot)
         distinct = [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
         assert distinct and all('"sequence"' not in sql for sql in distinct)
+
+
+def test_removing_a_line_not_in_the_reconciliation_is_a_field_error_and_removes_nothing(
+    cast, books, month
+):
+    made, _ = month
+    owner = cast.actor("owner")
+    reconciliation.import_bank_csv(owner, reconciliation_id=made.pk, text=_csv(made.month))
+    other = reconciliation.start(owner, account_id=books.account.pk, month=TODAY().replace(day=1))
+    (elsewhere,) = reconciliation.add_bank_lines(
+        owner,
+        reconciliation_id=other.pk,
+        lines=[reconciliation.BankLineInput(TODAY().replace(day=1), "Interest", 1_200)],
+    )
+    before = BankStatementLine.objects.count()
+    logged = AccessLogEntry.objects.filter(action="trust.bank_line_removed")
+    for line_id in (elsewhere.pk, 999_999):
+        with pytest.raises(Invalid) as refused:
+            reconciliation.remove_bank_line(owner, reconciliation_id=made.pk, line_id=line_id)
+        assert refused.value.fields[0].path == "line_id"
+    assert BankStatementLine.objects.count() == before and not logged.exists()
