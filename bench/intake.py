@@ -48,6 +48,12 @@ from counselbench.organizations.models import Organization
 firm = Organization.objects.get(slug={firm!r})
 forms.build(firm=firm)
 IntakeProfile.objects.filter(organization=firm).update(submissions_per_hour={per_hour})
+# A database just loaded has no planner statistics and a backlog of autovacuum work, which a
+# server that has been running does not: settle both before the run, not during its first seconds.
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 # A fresh start for the rate-limit counters (a previous run in the same hour shares them).
 from django.conf import settings
 if getattr(settings, "REDIS_URL", ""):
@@ -79,6 +85,72 @@ def django_python(env: dict[str, str], code: str) -> str:
     if result.returncode != 0:
         raise SystemExit(f"setup failed:\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+class CpuMeter(threading.Thread):
+    """CPU seconds used during the run by the server (gunicorn and its workers), PostgreSQL's
+    processes, Redis and this client, from /proc (Linux). Sampled every half second, so a
+    process that exits mid-run (a database connection past its CONN_MAX_AGE) keeps what it
+    had used."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, server_pid: int):
+        super().__init__(daemon=True)
+        self.server_pid = server_pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.group: dict[int, str] = {}
+        self.stop = threading.Event()
+
+    @classmethod
+    def _stat(cls, pid: int) -> tuple[str, int, float] | None:
+        try:
+            raw = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / cls.TICK
+
+    def sample(self) -> None:
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (stat := self._stat(int(entry))) is not None:
+                stats[int(entry)] = stat
+        for pid, (name, ppid, cpu) in stats.items():
+            group = None
+            if name.startswith("postgres"):
+                group = "postgresql"
+            elif name.startswith("redis-server"):
+                group = "redis"
+            elif pid == os.getpid():
+                group = "client"
+            else:
+                ancestor = ppid
+                for _ in range(3):
+                    if ancestor == self.server_pid or pid == self.server_pid:
+                        group = "server"
+                        break
+                    ancestor = stats.get(ancestor, ("", 0, 0.0))[1]
+            if group is None:
+                continue
+            self.group[pid] = group
+            self.first.setdefault(pid, cpu)
+            self.last[pid] = cpu
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.sample()
+
+    def finish(self) -> dict[str, float]:
+        self.stop.set()
+        self.join()
+        self.sample()
+        used: dict[str, float] = {}
+        for pid, group in self.group.items():
+            used[group] = used.get(group, 0.0) + self.last[pid] - self.first[pid]
+        return used
 
 
 def letters(n: int) -> str:
@@ -211,6 +283,9 @@ def main() -> int:
         for c in clients:
             c.prime()
         time.sleep(1.2)  # the minimum fill time (a person reads the page first)
+        meter = CpuMeter(server.pid)
+        meter.sample()
+        meter.start()
         start = time.perf_counter() + 0.5
         for c in clients:
             c.start_at = start
@@ -218,6 +293,7 @@ def main() -> int:
         for c in clients:
             c.join(timeout=args.duration + 120)
         elapsed = time.perf_counter() - start
+        cpu = meter.finish()
         counted = json.loads(django_python(env, COUNT.format(firm=FIRM)).strip().splitlines()[-1])
     finally:
         if server is not None:
@@ -273,6 +349,11 @@ def main() -> int:
         "p99_ms": pct(99),
         "max_ms": round(latencies[-1], 1) if latencies else None,
         "by_10_seconds": timeline,
+        # CPU milliseconds per answered submission, by process group (the machine has `cpus`).
+        "cpu_ms_per_submission": {
+            group: round(seconds * 1000 / max(1, len(latencies)), 2)
+            for group, seconds in sorted(cpu.items())
+        },
         "goal_p99_ms": GOAL_P99_MS,
         "meets_goal": lost == 0 and accepted == total and pct(99) <= GOAL_P99_MS,
         "settings": {

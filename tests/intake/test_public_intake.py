@@ -338,6 +338,15 @@ def test_same_name_and_area_from_another_visitor_is_a_lead_of_its_own(firm):
     assert not IntakeRefusal.objects.exists()  # kept, not refused
 
 
+def test_a_third_repeat_links_to_the_first_of_the_series_not_the_second(firm):
+    for _ in range(3):
+        step_one(Client())
+    first, second, third = Lead.objects.order_by("created_at", "pk")
+    assert second.duplicate_of == first and third.duplicate_of == first
+    first.refresh_from_db()
+    assert first.duplicate_count == 2 and first.duplicate_of is None
+
+
 def test_same_email_at_step_two_keeps_both_leads_and_links_the_later(firm):
     client = Client()
     step_one(client)

@@ -9,6 +9,8 @@ REDIS_URL enforce one limit together.
 from __future__ import annotations
 
 import time
+import weakref
+from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
@@ -27,6 +29,21 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ValueError(f"Rate {rate!r} is not N/s, N/m, N/h or N/d") from None
 
 
+# One redis-py client per connection pool of Django's Redis cache: Django makes a new client
+# object for every operation, which costs more CPU than the round trip itself.
+_clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _redis_client(backend: RedisCache) -> Any:
+    # Django's Redis client and its pool: not in its documented API, so
+    # tests/core/test_throttling.py runs hit() against a real Redis.
+    pool = backend._cache._get_connection_pool(True)  # type: ignore[attr-defined]
+    client = _clients.get(pool)
+    if client is None:
+        client = _clients[pool] = backend._cache._client(connection_pool=pool)  # type: ignore[attr-defined]
+    return client
+
+
 def hit(key: str, *, timeout: int) -> int:
     """Count one more hit on the counter `key` (made with `timeout` seconds to live) and return
     the count. On Redis it is one round trip, INCR and EXPIRE in one MULTI/EXEC (Django's
@@ -35,10 +52,7 @@ def hit(key: str, *, timeout: int) -> int:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
-        # Django's Redis client (the connection pool it keeps): not in its documented API, so
-        # tests/core/test_throttling.py runs this against a real Redis.
-        client = backend._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
-        pipe = client.pipeline(transaction=True)
+        pipe = _redis_client(backend).pipeline(transaction=True)
         pipe.incr(full_key)
         pipe.expire(full_key, timeout)
         count, _ = pipe.execute()

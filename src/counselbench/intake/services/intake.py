@@ -333,9 +333,9 @@ def conflict_hits(organization_id: int, names: list[str]) -> list[dict[str, Any]
     if not any(normalized):
         return []
     others = list(
-        Party.objects.filter(matter__organization_id=organization_id).values_list(
-            "normalized", "name", "role", "matter__number"
-        )
+        Party.objects.filter(matter__organization_id=organization_id)
+        .order_by()  # the matcher sorts its matches; the model's ordering would cost a sort
+        .values_list("normalized", "name", "role", "matter__number")
     )
     if not others:
         return []
@@ -561,11 +561,17 @@ def _possible_original(
         match |= Q(email__iexact=details.email)
     if details is not None and details.phone:
         match |= Q(phone=details.phone)
-    found = queryset.filter(match).order_by("created_at", "pk").first()
-    if found is not None and found.duplicate_of_id is not None:
-        # Link to the first of the series (it may be older than a day), not to another repeat.
-        return Lead.objects.filter(pk=found.duplicate_of_id).first() or found
-    return found
+    # Two columns, not the lead's ~40: nearly every submission finds nothing, and this runs on
+    # each one (bench/intake.py); the lead itself is read only when there is one.
+    matches = queryset.filter(match).order_by("created_at", "pk")
+    first = matches.values_list("pk", "duplicate_of")[:1]
+    if not first:
+        return None
+    pk, series = first[0]
+    # Link to the first of the series (it may be older than a day), not to another repeat.
+    return (
+        Lead.objects.filter(pk=series).first() if series is not None else None
+    ) or Lead.objects.get(pk=pk)
 
 
 def _link_repeat(lead: Lead, original: Lead, *, by: Any = None, why: str) -> None:
