@@ -35,3 +35,6 @@ WHITENOISE_USE_FINDERS = True
 # built: every test client builds one, and the index cost ~7 ms a client (the authorization matrix
 # alone makes thousands of clients). The files and headers served are the same.
 WHITENOISE_AUTOREFRESH = True
+# Tests change a firm's intake profile with queryset updates and expect the next request to see
+# it; tests/intake/test_public_cache.py turns the per-process memo on.
+INTAKE_PUBLIC_CACHE_SECONDS = 0

@@ -377,6 +377,9 @@ if TRUST_RETENTION_YEARS < 5:
 INTAKE_RATE_IP = env.str("INTAKE_RATE_IP", default="10/h")
 # A person takes longer than this to fill the form; faster is a bot.
 INTAKE_MIN_FILL_SECONDS = env.int("INTAKE_MIN_FILL_SECONDS", default=3)
+# Each process keeps a firm's public-page profile this long (0: read it on every request). A
+# change saved in the settings pages shows at once in that process and within this in the others.
+INTAKE_PUBLIC_CACHE_SECONDS = env.int("INTAKE_PUBLIC_CACHE_SECONDS", default=5)
 # Telephony webhook: events older (or newer) than this many seconds are refused as replays.
 CALL_EVENT_WINDOW_SECONDS = env.int("CALL_EVENT_WINDOW_SECONDS", default=300)
 # Appointment reminders go out this many hours before the consultation.

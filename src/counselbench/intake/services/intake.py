@@ -48,6 +48,7 @@ from counselbench.intake.services.front_desk import e164
 from counselbench.intake.services.scoring import effective_urgency, score_lead
 from counselbench.matters.conflicts import find_matches, normalize
 from counselbench.matters.models import Party
+from counselbench.organizations.models import Organization
 from counselbench.talent.models import PracticeArea
 
 # --- Limits --------------------------------------------------------------------------------------
@@ -179,6 +180,50 @@ def profile_for(organization: Any) -> IntakeProfile:
     organization_id = getattr(organization, "pk", organization)
     profile, _created = IntakeProfile.objects.get_or_create(organization_id=organization_id)
     return profile
+
+
+# The public pages' firm and profile, memoized per process for INTAKE_PUBLIC_CACHE_SECONDS: every
+# public request needs them, they change rarely, and reading them was a sixth of a submission's
+# CPU (bench/intake.py). Saving a profile or a firm drops this process's copies at once
+# (signals); the other processes see the change within the TTL. Read-only: shared by requests.
+_public: dict[str, tuple[float, IntakeProfile]] = {}
+
+
+def public_profile(slug: str) -> IntakeProfile | None:
+    """The intake profile (its organization loaded) of the firm with this slug, created on first
+    use; None when there is no such firm."""
+    ttl = settings.INTAKE_PUBLIC_CACHE_SECONDS
+    now = time.monotonic()
+    cached = _public.get(slug)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    profile = IntakeProfile.objects.select_related("organization").filter(organization__slug=slug)[
+        :1
+    ]
+    found = profile[0] if profile else None
+    if found is None:
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            return None
+        found = profile_for(organization)
+        found.organization = organization
+    if ttl > 0:
+        _public[slug] = (now + ttl, found)
+    return found
+
+
+def forget_public_profiles(*args: Any, **kwargs: Any) -> None:
+    """Drop this process's public-page profiles (a profile or a firm changed)."""
+    _public.clear()
+
+
+for _sender in (IntakeProfile, Organization):
+    post_save.connect(
+        forget_public_profiles, sender=_sender, dispatch_uid=f"intake-public-{_sender}"
+    )
+    post_delete.connect(
+        forget_public_profiles, sender=_sender, dispatch_uid=f"intake-public-d-{_sender}"
+    )
 
 
 # --- Validation ----------------------------------------------------------------------------------
@@ -512,6 +557,7 @@ def forget_config(organization_id: int) -> None:
 def config_changed(organization_id: int) -> None:
     """A firm's forms, questions or routing changed: every process reloads them."""
     forget_config(organization_id)
+    forget_public_profiles()
     IntakeProfile.objects.filter(organization_id=organization_id).update(updated_at=timezone.now())
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +25,6 @@ from django.views.decorators.http import require_http_methods
 
 from counselbench.core.errors import Invalid
 from counselbench.intake.models import (
-    IntakeProfile,
     Language,
     Lead,
     QuestionKind,
@@ -58,14 +57,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        # One query for the firm and its profile (the profile is made on first use).
-        profile = (
-            IntakeProfile.objects.select_related("organization")
-            .filter(organization__slug=slug)
-            .first()
-        )
+        # The firm and its profile (made on first use), memoized per process for a few seconds.
+        profile = services.public_profile(slug)
         if profile is None:
-            profile = services.profile_for(get_object_or_404(Organization, slug=slug))
+            raise Http404
         firm = profile.organization
         if firm.is_provider:
             raise Http404
