@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from counselbench.intake.models import (
     IntakeForm,
@@ -345,6 +347,18 @@ def test_a_third_repeat_links_to_the_first_of_the_series_not_the_second(firm):
     assert second.duplicate_of == first and third.duplicate_of == first
     first.refresh_from_db()
     assert first.duplicate_count == 2 and first.duplicate_of is None
+
+
+@pytest.mark.parametrize(("hours_ago", "repeat"), [(23, True), (25, False)])
+def test_the_same_name_is_a_repeat_within_a_day_only(firm, hours_ago, repeat):
+    step_one(Client())
+    earlier = Lead.objects.get()
+    Lead.objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - timedelta(hours=hours_ago)
+    )
+    step_one(Client())
+    later = Lead.objects.exclude(pk=earlier.pk).get()
+    assert (later.duplicate_of_id == earlier.pk) is repeat
 
 
 def test_same_email_at_step_two_keeps_both_leads_and_links_the_later(firm):

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
@@ -47,7 +47,6 @@ from counselbench.intake.models import (
 from counselbench.intake.services.front_desk import e164
 from counselbench.intake.services.scoring import effective_urgency, score_lead
 from counselbench.matters.conflicts import find_matches, normalize
-from counselbench.matters.models import Party
 from counselbench.organizations.models import Organization
 from counselbench.talent.models import PracticeArea
 
@@ -372,16 +371,24 @@ def spam_reasons(lead: Lead) -> list[str]:
     return reasons
 
 
+# The two reads every public submission makes (the firm's parties here, the repeat check below)
+# are SQL of their own: building and compiling each as a queryset cost more CPU than the rest of
+# the submission's checks together (~1.5 M instructions a query, bench/intake.py). Both are
+# filtered by the firm, like every query; tests/intake run them on SQLite and PostgreSQL.
+_FIRM_PARTIES_SQL = (
+    "SELECT p.normalized, p.name, p.role, m.number FROM matters_party p"
+    " JOIN matters_matter m ON m.id = p.matter_id WHERE m.organization_id = %s"
+)
+
+
 def conflict_hits(organization_id: int, names: list[str]) -> list[dict[str, Any]]:
     """The names a prospect gave against the firm's parties on its matters (matters.conflicts)."""
     normalized = [normalize(n) for n in names]
     if not any(normalized):
         return []
-    others = list(
-        Party.objects.filter(matter__organization_id=organization_id)
-        .order_by()  # the matcher sorts its matches; the model's ordering would cost a sort
-        .values_list("normalized", "name", "role", "matter__number")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_FIRM_PARTIES_SQL, [organization_id])
+        others = cursor.fetchall()
     if not others:
         return []
     matches = find_matches(normalized, [o[0] for o in others], None)
@@ -593,27 +600,43 @@ def _apply_score(lead: Lead, profile: IntakeProfile, form: IntakeForm | None, ro
     lead.score, lead.score_reasons = score_lead(lead, profile=profile, form=form, has_route=routed)
 
 
+_REPEAT_BY_NAME_SQL = (
+    "SELECT id, duplicate_of_id FROM intake_lead WHERE organization_id = %s"
+    " AND fingerprint = %s AND created_at >= %s ORDER BY created_at, id LIMIT 1"
+)
+
+
 def _possible_original(
     organization_id: int, print_: str, details: DetailsInput | None, exclude: int | None = None
 ) -> Lead | None:
     """The earliest lead of the last day this submission may repeat: the same normalized name and
     practice area, or (with details) the same email or phone."""
     since = timezone.now() - DUPLICATE_WINDOW
-    queryset = Lead.objects.filter(organization_id=organization_id, created_at__gte=since)
-    if exclude is not None:
-        queryset = queryset.exclude(pk=exclude)
-    match = Q(fingerprint=print_) if print_ else Q(pk__in=[])
-    if details is not None and details.email:
-        match |= Q(email__iexact=details.email)
-    if details is not None and details.phone:
-        match |= Q(phone=details.phone)
-    # Two columns, not the lead's ~40: nearly every submission finds nothing, and this runs on
-    # each one (bench/intake.py); the lead itself is read only when there is one.
-    matches = queryset.filter(match).order_by("created_at", "pk")
-    first = matches.values_list("pk", "duplicate_of")[:1]
-    if not first:
+    # The first match's id and series, not the lead's ~40 columns: nearly every submission
+    # finds nothing, and the lead itself is read only when there is one.
+    found: tuple[int, int | None] | None
+    if details is None and exclude is None:  # step one, on every public submission (above)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _REPEAT_BY_NAME_SQL,
+                [organization_id, print_, connection.ops.adapt_datetimefield_value(since)],
+            )
+            found = cursor.fetchone()
+    else:
+        queryset = Lead.objects.filter(organization_id=organization_id, created_at__gte=since)
+        if exclude is not None:
+            queryset = queryset.exclude(pk=exclude)
+        match = Q(fingerprint=print_) if print_ else Q(pk__in=[])
+        if details is not None and details.email:
+            match |= Q(email__iexact=details.email)
+        if details is not None and details.phone:
+            match |= Q(phone=details.phone)
+        found = (
+            queryset.filter(match).order_by("created_at", "pk").values_list("pk", "duplicate_of")
+        ).first()
+    if found is None:
         return None
-    pk, series = first[0]
+    pk, series = found
     # Link to the first of the series (it may be older than a day), not to another repeat.
     return (
         Lead.objects.filter(pk=series).first() if series is not None else None
