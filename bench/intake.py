@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import string
 import subprocess
 import sys
@@ -221,27 +222,36 @@ class Client(threading.Thread):
                     "website": "",
                 }
             )
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": f"csrftoken={self.csrf_cookie}",
-                "Referer": f"http://{HOST}:{self.port}/intake/{FIRM}/start/",
-            }
+            # A raw HTTP/1.1 request on a new connection, as a browser's POST would be: the
+            # client shares the server's two cores, and http.client's header parsing cost it
+            # twice as much CPU as this.
+            request = (
+                f"POST /intake/{FIRM}/start/ HTTP/1.1\r\n"
+                f"Host: {HOST}:{self.port}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n"
+                f"Cookie: csrftoken={self.csrf_cookie}\r\n"
+                f"Referer: http://{HOST}:{self.port}/intake/{FIRM}/start/\r\n"
+                "Connection: close\r\n\r\n"
+                f"{body}"
+            ).encode()
             try:
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-                conn.request("POST", f"/intake/{FIRM}/start/", body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-                location = response.getheader("Location", "")
-                conn.close()
-            except (OSError, http.client.HTTPException):
+                with socket.create_connection((HOST, self.port), timeout=30) as sock:
+                    sock.sendall(request)
+                    chunks = []
+                    while chunk := sock.recv(65536):
+                        chunks.append(chunk)
+                head = b"".join(chunks).split(b"\r\n\r\n", 1)[0]
+                status = int(head[9:12])
+            except (OSError, ValueError):
                 self.errors += 1
                 continue
+            location = re.search(rb"\r\nLocation: ([^\r]*)", head)
             latency = (time.perf_counter() - due) * 1000
             self.latencies.append(latency)
             self.by_slice.setdefault(int(k / self.rate // 10), []).append(latency)
             self.statuses[status] = self.statuses.get(status, 0) + 1
-            if status == 302 and "/details/" in location:
+            if status == 302 and location is not None and b"/details/" in location.group(1):
                 self.accepted += 1
 
 
