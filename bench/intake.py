@@ -12,7 +12,7 @@ for the load: INTAKE_RATE_IP and the firm's submissions_per_hour both allow it.
 After the run it counts the leads in the database: every accepted submission (302 to step two)
 must be a lead (0 lost), and nothing else may be.
 
-    python bench/intake.py [--rate 200] [--duration 60] [--threads 32] [--workers 4]
+    python bench/intake.py [--rate 200] [--duration 60] [--threads 32] [--workers 3]
                            [--database-url URL] [--redis-url URL]
 
 Goal (issue 8): 200/s for 60 s, 0 lost, p99 <= 250 ms.
@@ -262,7 +262,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="submissions per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--threads", type=int, default=32, help="client threads")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (serve's default)")
     parser.add_argument("--database-url", help="e.g. postgres://postgres@127.0.0.1:5432/bench")
     parser.add_argument("--redis-url", help="shared cache for the rate limits, e.g. redis://…/9")
     args = parser.parse_args()
