@@ -29,19 +29,18 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ValueError(f"Rate {rate!r} is not N/s, N/m, N/h or N/d") from None
 
 
-# One redis-py client per connection pool of Django's Redis cache: Django makes a new client
-# object for every operation, which costs more CPU than the round trip itself.
+# One redis-py client per Django Redis cache client: Django makes a new one (over the same
+# connection pool) for every operation, which costs more CPU than the round trip itself.
 _clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def _redis_client(backend: RedisCache) -> Any:
-    # Django's Redis client and its pool: not in its documented API, so
-    # tests/core/test_throttling.py runs hit() against a real Redis.
-    pool = backend._cache._get_connection_pool(True)  # type: ignore[attr-defined]
-    client = _clients.get(pool)
-    if client is None:
-        client = _clients[pool] = backend._cache._client(connection_pool=pool)  # type: ignore[attr-defined]
-    return client
+    # Django's Redis client: not in its documented API, so tests/core/test_throttling.py runs
+    # hit() against a real Redis.
+    cache_client = backend._cache  # type: ignore[attr-defined]
+    if cache_client not in _clients:
+        _clients[cache_client] = cache_client.get_client(write=True)
+    return _clients[cache_client]
 
 
 def hit(key: str, *, timeout: int) -> int:

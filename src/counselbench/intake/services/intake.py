@@ -196,10 +196,9 @@ def public_profile(slug: str) -> IntakeProfile | None:
     cached = _public.get(slug)
     if cached is not None and cached[0] > now:
         return cached[1]
-    profile = IntakeProfile.objects.select_related("organization").filter(organization__slug=slug)[
-        :1
-    ]
-    found = profile[0] if profile else None
+    found = (
+        IntakeProfile.objects.select_related("organization").filter(organization__slug=slug).first()
+    )
     if found is None:
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
@@ -613,9 +612,10 @@ def _possible_original(
     practice area, or (with details) the same email or phone."""
     since = timezone.now() - DUPLICATE_WINDOW
     # The first match's id and series, not the lead's ~40 columns: nearly every submission
-    # finds nothing, and the lead itself is read only when there is one.
+    # finds nothing, and the lead itself is read only when there is one. By name alone (step
+    # one, on every public submission): the SQL above; with contact details: a queryset.
     found: tuple[int, int | None] | None
-    if details is None and exclude is None:  # step one, on every public submission (above)
+    if details is None and exclude is None:
         with connection.cursor() as cursor:
             cursor.execute(
                 _REPEAT_BY_NAME_SQL,
@@ -638,9 +638,9 @@ def _possible_original(
         return None
     pk, series = found
     # Link to the first of the series (it may be older than a day), not to another repeat.
-    return (
-        Lead.objects.filter(pk=series).first() if series is not None else None
-    ) or Lead.objects.get(pk=pk)
+    if series is not None and (first := Lead.objects.filter(pk=series).first()) is not None:
+        return first
+    return Lead.objects.get(pk=pk)
 
 
 def _link_repeat(lead: Lead, original: Lead, *, by: Any = None, why: str) -> None:
